@@ -1,0 +1,74 @@
+package io.goroutines.internal.stack;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Ids for rewritten methods, so that a saved frame record (method id, call-site id) can be checked
+ * on restore and mapped back to a source line for goroutine dumps.
+ *
+ * <p>The agent registers each method when it rewrites it and bakes the id into the method's code as
+ * a constant. Ids start at 1 (0 means "no method"); they are never reused.
+ */
+public final class MethodRegistry
+{
+    /** One registered method. {@code siteLines[k]} is the source line of call site k, or -1. */
+    public record Entry(String owner, String name, String descriptor, String sourceFile, int[] siteLines)
+    {
+        /** {@code com.example.Main.run(Main.java:42)} for call site {@code site}, as a stack trace prints it. */
+        public String frame(final int site)
+        {
+            final int line = site >= 0 && site < siteLines.length ? siteLines[site] : -1;
+            final String cls = owner.replace('/', '.');
+            final String where = null == sourceFile ? "Unknown Source"
+                : line >= 0 ? sourceFile + ":" + line : sourceFile;
+            return cls + "." + name + "(" + where + ")";
+        }
+    }
+
+    private static final Object LOCK = new Object();
+    /** Entries by id; grows by copying under LOCK, read without locking. */
+    private static volatile AtomicReferenceArray<Entry> entries = new AtomicReferenceArray<>(1024);
+    /** Next id to hand out (guarded by LOCK). */
+    private static int nextId = 1;
+
+    private MethodRegistry()
+    {
+    }
+
+    /** Registers a method and returns its id. */
+    public static int register(
+        final String owner, final String name, final String descriptor, final String sourceFile, final int[] siteLines)
+    {
+        synchronized (LOCK)
+        {
+            final int id = nextId++;
+            AtomicReferenceArray<Entry> array = entries;
+            if (id >= array.length())
+            {
+                final AtomicReferenceArray<Entry> bigger = new AtomicReferenceArray<>(array.length() * 2);
+                for (int i = 0; i < array.length(); i++)
+                {
+                    bigger.set(i, array.get(i));
+                }
+                array = bigger;
+            }
+            array.set(id, new Entry(owner, name, descriptor, sourceFile, siteLines.clone()));
+            entries = array; // release; pairs with the volatile read in entry()
+            return id;
+        }
+    }
+
+    /** The entry for {@code id}, or null when unknown. */
+    public static Entry entry(final int id)
+    {
+        final AtomicReferenceArray<Entry> array = entries;
+        return id > 0 && id < array.length() ? array.get(id) : null;
+    }
+
+    /** {@code owner.name descriptor} for messages, or {@code #id} when unknown. */
+    public static String describe(final int id)
+    {
+        final Entry e = entry(id);
+        return null == e ? "#" + id : e.owner().replace('/', '.') + "." + e.name() + e.descriptor();
+    }
+}
