@@ -1,19 +1,61 @@
 package io.goroutines.agent.transform;
 
+import io.goroutines.agent.analysis.ClassInfo;
+import io.goroutines.agent.analysis.MethodAnalyzer;
+import io.goroutines.agent.analysis.TypeHierarchy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LocalVariableNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
 /**
  * Entry point of the transform: class file in, rewritten class file (or null) out.
- * Stub: the real implementation is being written.
+ *
+ * <h2>Passes</h2>
+ * <ol>
+ *   <li><b>Identify</b> (no code read): the class's {@code @Goroutine} methods and the methods that
+ *       override one ({@link TypeHierarchy}). A class with neither and no {@code lambda$} body is
+ *       returned untouched after this cheap pass.</li>
+ *   <li><b>Lambdas and bridges</b>: {@code lambda$} bodies whose {@code invokedynamic}
+ *       (LambdaMetafactory) implements a {@code @Goroutine} functional interface method, and the
+ *       targets of suspendable bridge methods, become suspendable too.</li>
+ *   <li><b>Rewrite</b> each suspendable method ({@link MethodRewriter}); a method that cannot be
+ *       analysed only takes the caller's token at entry (it then pins if something below parks).</li>
+ *   <li><b>Write and check</b>: frames are computed from class files; every rewritten method is
+ *       verified again with the JVM's rules ({@link MethodAnalyzer} in verify mode); a method that
+ *       fails, or grows past 64 KB, is put back as it was (plus the token take) and the class is
+ *       written again. The JVM verifier stays on: this check only keeps a class from failing to load.</li>
+ * </ol>
+ * Never throws: any failure leaves the class as it was, with a warning naming class and reason.
  */
 public final class GoroutineTransformer
 {
     private final TransformConfig config;
-    private final java.util.function.Consumer<String> warn;
+    private final Consumer<String> warn;
 
     /**
      * @param config what to do
      * @param warn   where warnings go (one line each, already prefixed "goroutines: ")
      */
-    public GoroutineTransformer(final TransformConfig config, final java.util.function.Consumer<String> warn)
+    public GoroutineTransformer(final TransformConfig config, final Consumer<String> warn)
     {
         this.config = config;
         this.warn = warn;
@@ -32,6 +74,322 @@ public final class GoroutineTransformer
     public byte[] transform(final ClassLoader loader, final String internalName, final byte[] classfile,
         final boolean canAddMembers)
     {
+        try
+        {
+            return transformOrThrow(loader, internalName, classfile);
+        }
+        catch (final Throwable t)
+        {
+            warn.accept("goroutines: class " + String.valueOf(internalName).replace('/', '.')
+                + " left as it was: " + t);
+            return null;
+        }
+    }
+
+    /** Like {@link #transform} but lets failures escape (tests). */
+    public byte[] transformOrThrow(final ClassLoader loader, final String internalName, final byte[] classfile)
+    {
+        if (null == internalName || isRuntimeInternal(internalName))
+        {
+            return null;
+        }
+        final TypeHierarchy hierarchy = TypeHierarchy.of(loader);
+        final ClassInfo info = TypeHierarchy.parse(classfile);
+        hierarchy.define(info);
+        final Set<String> suspendable = declaredSuspendable(hierarchy, info);
+        final boolean hasLambdas = info.methods().keySet().stream().anyMatch(k -> k.startsWith("lambda$"));
+        if (suspendable.isEmpty() && !hasLambdas)
+        {
+            return null;
+        }
+        final ClassNode cn = new ClassNode();
+        new ClassReader(classfile).accept(cn, ClassReader.SKIP_FRAMES);
+        addLambdaBodies(hierarchy, cn, suspendable);
+        addBridgeTargets(cn, suspendable);
+        final List<MethodNode> targets = new ArrayList<>();
+        for (final MethodNode m : cn.methods)
+        {
+            if (suspendable.contains(m.name + m.desc) && isRewritable(m))
+            {
+                targets.add(m);
+            }
+        }
+        if (targets.isEmpty())
+        {
+            return null;
+        }
+        return rewriteClass(hierarchy, cn, targets, suspendable);
+    }
+
+    private static boolean isRuntimeInternal(final String name)
+    {
+        return name.startsWith("io/goroutines/agent/") || name.equals(Emit.SUSPEND) || name.equals(Emit.G)
+            || name.equals(Emit.FRAMES) || name.startsWith("io/goroutines/internal/stack/");
+    }
+
+    private static boolean isRewritable(final MethodNode m)
+    {
+        return (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0 && m.name.charAt(0) != '<';
+    }
+
+    /** Methods of the class that are {@code @Goroutine} or override one (or all, in forceAll mode). */
+    private Set<String> declaredSuspendable(final TypeHierarchy hierarchy, final ClassInfo info)
+    {
+        final Set<String> out = new HashSet<>();
+        for (final Map.Entry<String, ClassInfo.MethodInfo> e : info.methods().entrySet())
+        {
+            final String key = e.getKey();
+            if (key.startsWith("<"))
+            {
+                continue;
+            }
+            final int paren = key.indexOf('(');
+            if (config.forceAll() || e.getValue().goroutine()
+                || hierarchy.isSuspendable(info.name(), key.substring(0, paren), key.substring(paren)))
+            {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
+    /** Adds the {@code lambda$} bodies of lambdas whose functional interface method is suspendable. */
+    private static void addLambdaBodies(final TypeHierarchy hierarchy, final ClassNode cn, final Set<String> out)
+    {
+        for (final MethodNode m : cn.methods)
+        {
+            for (final AbstractInsnNode insn : m.instructions)
+            {
+                if (!(insn instanceof InvokeDynamicInsnNode))
+                {
+                    continue;
+                }
+                final InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) insn;
+                if (!"java/lang/invoke/LambdaMetafactory".equals(indy.bsm.getOwner()) || indy.bsmArgs.length < 3
+                    || !(indy.bsmArgs[0] instanceof Type) || !(indy.bsmArgs[1] instanceof Handle))
+                {
+                    continue;
+                }
+                final String fi = Type.getReturnType(indy.desc).getInternalName();
+                final Type sam = (Type) indy.bsmArgs[0];
+                final Handle impl = (Handle) indy.bsmArgs[1];
+                if (impl.getOwner().equals(cn.name) && impl.getName().startsWith("lambda$")
+                    && hierarchy.isSuspendable(fi, indy.name, sam.getDescriptor()))
+                {
+                    out.add(impl.getName() + impl.getDesc());
+                }
+            }
+        }
+    }
+
+    /** A suspendable bridge forwards to a method of the same name: that one is suspendable too. */
+    private static void addBridgeTargets(final ClassNode cn, final Set<String> out)
+    {
+        for (final MethodNode m : cn.methods)
+        {
+            if ((m.access & Opcodes.ACC_BRIDGE) == 0 || !out.contains(m.name + m.desc))
+            {
+                continue;
+            }
+            for (final AbstractInsnNode insn : m.instructions)
+            {
+                if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).owner.equals(cn.name)
+                    && ((MethodInsnNode) insn).name.equals(m.name))
+                {
+                    out.add(m.name + ((MethodInsnNode) insn).desc);
+                }
+            }
+        }
+    }
+
+    private byte[] rewriteClass(final TypeHierarchy hierarchy, final ClassNode cn, final List<MethodNode> targets,
+        final Set<String> suspendableHere)
+    {
+        final Predicate<MethodInsnNode> suspendableCall = call -> isSuspendableCall(hierarchy, cn, suspendableHere, call);
+        final Map<MethodNode, MethodNode> originals = new HashMap<>();
+        for (final MethodNode m : targets)
+        {
+            originals.put(m, copy(m));
+        }
+        final Set<String> plain = new HashSet<>();
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            for (final MethodNode m : targets)
+            {
+                final String key = m.name + m.desc;
+                restore(m, originals.get(m));
+                final MethodRewriter rewriter = new MethodRewriter(cn, m, hierarchy, suspendableCall, config);
+                if (plain.contains(key))
+                {
+                    m.instructions.insert(Emit.consumeToken());
+                    continue;
+                }
+                try
+                {
+                    final int points = rewriter.rewrite();
+                    if (config.verbose())
+                    {
+                        warn.accept("goroutines: rewrote " + cn.name.replace('/', '.') + "." + m.name + m.desc
+                            + " (" + points + " suspension points)");
+                        rewriter.pinnedSites().forEach(s -> warn.accept("goroutines: will pin: " + s));
+                    }
+                }
+                catch (final Exception | LinkageError e)
+                {
+                    plain.add(key);
+                    warnPlain(cn, m, e.toString());
+                    restore(m, originals.get(m));
+                    m.instructions.insert(Emit.consumeToken());
+                }
+            }
+            final byte[] out;
+            try
+            {
+                final ClassWriter cw = new HierarchyClassWriter(hierarchy, ClassWriter.COMPUTE_FRAMES);
+                cn.accept(cw);
+                out = cw.toByteArray();
+            }
+            catch (final MethodTooLargeException e)
+            {
+                final String key = e.getMethodName() + e.getDescriptor();
+                if (!plain.add(key))
+                {
+                    throw e;
+                }
+                warnPlain(cn, findMethod(cn, key), "the rewritten method would exceed the JVM's 64 KB limit");
+                continue;
+            }
+            final String failed = verify(hierarchy, out, targets, plain);
+            if (null == failed)
+            {
+                return out;
+            }
+            plain.add(failed);
+        }
+        throw new IllegalStateException("transform: could not produce a verifiable class");
+    }
+
+    private boolean isSuspendableCall(final TypeHierarchy hierarchy, final ClassNode cn, final Set<String> here,
+        final MethodInsnNode call)
+    {
+        if (call.name.charAt(0) == '<')
+        {
+            return false;
+        }
+        if (config.forceAll())
+        {
+            return !call.owner.startsWith("io/goroutines/internal/");
+        }
+        return call.owner.equals(cn.name) && here.contains(call.name + call.desc)
+            || hierarchy.isSuspendable(call.owner, call.name, call.desc);
+    }
+
+    private void warnPlain(final ClassNode cn, final MethodNode m, final String reason)
+    {
+        warn.accept("goroutines: " + cn.name.replace('/', '.') + "." + (null == m ? "?" : m.name + m.desc)
+            + " left as it was (it will pin if something it calls parks): " + reason);
+    }
+
+    private static MethodNode findMethod(final ClassNode cn, final String key)
+    {
+        for (final MethodNode m : cn.methods)
+        {
+            if (key.equals(m.name + m.desc))
+            {
+                return m;
+            }
+        }
         return null;
+    }
+
+    /** Verifies the rewritten methods of the written class; returns the key of one that fails, or null. */
+    private String verify(final TypeHierarchy hierarchy, final byte[] out, final List<MethodNode> targets,
+        final Set<String> plain)
+    {
+        final Set<String> rewritten = new HashSet<>();
+        for (final MethodNode m : targets)
+        {
+            rewritten.add(m.name + m.desc);
+        }
+        final ClassNode check = new ClassNode();
+        new ClassReader(out).accept(check, ClassReader.SKIP_FRAMES);
+        for (final MethodNode m : check.methods)
+        {
+            final String key = m.name + m.desc;
+            if (!rewritten.contains(key) || plain.contains(key))
+            {
+                continue;
+            }
+            try
+            {
+                MethodAnalyzer.analyze(hierarchy, check, m, true);
+            }
+            catch (final Exception e)
+            {
+                warnPlain(check, m, "the rewritten code did not verify: " + e.getMessage());
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /** A deep copy of the code of {@code m}, with labels of its own. */
+    private static MethodNode copy(final MethodNode m)
+    {
+        final MethodNode c = new MethodNode(Opcodes.ASM9, m.access, m.name, m.desc, m.signature,
+            null == m.exceptions ? null : m.exceptions.toArray(new String[0]));
+        final Map<LabelNode, LabelNode> labels = new HashMap<>();
+        for (final AbstractInsnNode insn : m.instructions)
+        {
+            if (insn instanceof LabelNode)
+            {
+                labels.put((LabelNode) insn, new LabelNode());
+            }
+        }
+        for (final AbstractInsnNode insn : m.instructions)
+        {
+            c.instructions.add(insn.clone(labels));
+        }
+        c.tryCatchBlocks = new ArrayList<>();
+        if (null != m.tryCatchBlocks)
+        {
+            for (final TryCatchBlockNode t : m.tryCatchBlocks)
+            {
+                final TryCatchBlockNode n = new TryCatchBlockNode(labels.get(t.start), labels.get(t.end),
+                    labels.get(t.handler), t.type);
+                n.visibleTypeAnnotations = t.visibleTypeAnnotations;
+                n.invisibleTypeAnnotations = t.invisibleTypeAnnotations;
+                c.tryCatchBlocks.add(n);
+            }
+        }
+        if (null != m.localVariables)
+        {
+            c.localVariables = new ArrayList<>();
+            for (final LocalVariableNode v : m.localVariables)
+            {
+                c.localVariables.add(new LocalVariableNode(v.name, v.desc, v.signature, labels.get(v.start),
+                    labels.get(v.end), v.index));
+            }
+        }
+        c.visibleTypeAnnotations = m.visibleTypeAnnotations;
+        c.invisibleTypeAnnotations = m.invisibleTypeAnnotations;
+        c.maxLocals = m.maxLocals;
+        c.maxStack = m.maxStack;
+        return c;
+    }
+
+    /** Puts {@code m} back to the code of {@code original} (a fresh copy of it). */
+    private static void restore(final MethodNode m, final MethodNode original)
+    {
+        final MethodNode c = copy(original);
+        m.instructions = c.instructions;
+        m.tryCatchBlocks = c.tryCatchBlocks;
+        m.localVariables = c.localVariables;
+        m.visibleLocalVariableAnnotations = null;
+        m.invisibleLocalVariableAnnotations = null;
+        m.visibleTypeAnnotations = c.visibleTypeAnnotations;
+        m.invisibleTypeAnnotations = c.invisibleTypeAnnotations;
+        m.maxLocals = c.maxLocals;
+        m.maxStack = c.maxStack;
     }
 }

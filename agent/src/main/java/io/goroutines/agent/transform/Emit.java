@@ -1,0 +1,237 @@
+package io.goroutines.agent.transform;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Small generators of instruction sequences, each documented with its stack effect. The names of
+ * the runtime members the rewritten code links against live here and nowhere else.
+ */
+final class Emit
+{
+    /** The goroutine class. */
+    static final String G = "io/goroutines/internal/sched/G";
+    /** The frame store class. */
+    static final String FRAMES = "io/goroutines/internal/stack/Frames";
+    /** The class whose static methods are the suspension leaves. */
+    static final String SUSPEND = "io/goroutines/internal/sched/Suspend";
+    /** Descriptor of a G. */
+    static final String G_DESC = "L" + G + ";";
+    /** Descriptor of a Frames. */
+    static final String FRAMES_DESC = "L" + FRAMES + ";";
+
+    static final int SIG_NONE = 0;
+    static final int SIG_CALL = 1;
+    static final int SIG_UNWIND = 2;
+    static final int SIG_RESUME = 3;
+
+    private Emit()
+    {
+    }
+
+    /** Pushes an int constant. Stack: {@code -> I}. */
+    static AbstractInsnNode iconst(final int v)
+    {
+        if (v >= -1 && v <= 5)
+        {
+            return new InsnNode(Opcodes.ICONST_0 + v);
+        }
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE)
+        {
+            return new IntInsnNode(Opcodes.BIPUSH, v);
+        }
+        if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE)
+        {
+            return new IntInsnNode(Opcodes.SIPUSH, v);
+        }
+        return new LdcInsnNode(v);
+    }
+
+    /** {@code G.current()}. Stack: {@code -> G}. */
+    static AbstractInsnNode currentG()
+    {
+        return new MethodInsnNode(Opcodes.INVOKESTATIC, G, "current", "()" + G_DESC, false);
+    }
+
+    /** {@code G.consume()}. Stack: {@code ->}. */
+    static AbstractInsnNode consumeToken()
+    {
+        return new MethodInsnNode(Opcodes.INVOKESTATIC, G, "consume", "()V", false);
+    }
+
+    /** {@code g.sig}. Stack: {@code G -> I}. */
+    static AbstractInsnNode getSig()
+    {
+        return new FieldInsnNode(Opcodes.GETFIELD, G, "sig", "I");
+    }
+
+    /** {@code g.sig = v} for the G in {@code gLocal}. Stack: {@code ->}. */
+    static InsnList setSig(final int gLocal, final int v)
+    {
+        final InsnList l = new InsnList();
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(iconst(v));
+        l.add(new FieldInsnNode(Opcodes.PUTFIELD, G, "sig", "I"));
+        return l;
+    }
+
+    /** {@code g.preempt}. Stack: {@code G -> Z}. */
+    static AbstractInsnNode getPreempt()
+    {
+        return new FieldInsnNode(Opcodes.GETFIELD, G, "preempt", "Z");
+    }
+
+    /** {@code g.frames}. Stack: {@code G -> Frames}. */
+    static AbstractInsnNode getFrames()
+    {
+        return new FieldInsnNode(Opcodes.GETFIELD, G, "frames", FRAMES_DESC);
+    }
+
+    /** Loads a local of {@code type}. Stack: {@code -> value}. */
+    static AbstractInsnNode load(final Type type, final int local)
+    {
+        return new VarInsnNode(type.getOpcode(Opcodes.ILOAD), local);
+    }
+
+    /** Stores into a local of {@code type}. Stack: {@code value ->}. */
+    static AbstractInsnNode store(final Type type, final int local)
+    {
+        return new VarInsnNode(type.getOpcode(Opcodes.ISTORE), local);
+    }
+
+    /** Pops a value of {@code type} (nothing for void). Stack: {@code value ->}. */
+    static InsnList pop(final Type type)
+    {
+        final InsnList l = new InsnList();
+        if (type.getSize() == 2)
+        {
+            l.add(new InsnNode(Opcodes.POP2));
+        }
+        else if (type.getSize() == 1)
+        {
+            l.add(new InsnNode(Opcodes.POP));
+        }
+        return l;
+    }
+
+    /** The zero value of {@code type} (nothing for void). Stack: {@code -> zero}. */
+    static InsnList zero(final Type type)
+    {
+        final InsnList l = new InsnList();
+        switch (type.getSort())
+        {
+            case Type.VOID:
+                break;
+            case Type.LONG:
+                l.add(new InsnNode(Opcodes.LCONST_0));
+                break;
+            case Type.FLOAT:
+                l.add(new InsnNode(Opcodes.FCONST_0));
+                break;
+            case Type.DOUBLE:
+                l.add(new InsnNode(Opcodes.DCONST_0));
+                break;
+            case Type.OBJECT:
+            case Type.ARRAY:
+                l.add(new InsnNode(Opcodes.ACONST_NULL));
+                break;
+            default:
+                l.add(new InsnNode(Opcodes.ICONST_0));
+                break;
+        }
+        return l;
+    }
+
+    /** Returns the zero value of the method's return type. Stack: {@code -> (returns)}. */
+    static InsnList returnZero(final Type returnType)
+    {
+        final InsnList l = zero(returnType);
+        l.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
+        return l;
+    }
+
+    /** Storage kind of a value in the frame store. */
+    enum Slot
+    {
+        INT("putInt", "getInt", "I"),
+        LONG("putLong", "getLong", "J"),
+        FLOAT("putFloat", "getFloat", "F"),
+        DOUBLE("putDouble", "getDouble", "D"),
+        REF("putRef", "getRef", "Ljava/lang/Object;");
+
+        final String put;
+        final String get;
+        final String desc;
+
+        Slot(final String put, final String get, final String desc)
+        {
+            this.put = put;
+            this.get = get;
+            this.desc = desc;
+        }
+
+        static Slot of(final Type type)
+        {
+            switch (type.getSort())
+            {
+                case Type.LONG:
+                    return LONG;
+                case Type.FLOAT:
+                    return FLOAT;
+                case Type.DOUBLE:
+                    return DOUBLE;
+                case Type.OBJECT:
+                case Type.ARRAY:
+                    return REF;
+                default:
+                    return INT;
+            }
+        }
+
+        boolean isRef()
+        {
+            return this == REF;
+        }
+    }
+
+    /**
+     * {@code frames.putX(index, local)}. Stack: {@code ->}.
+     */
+    static InsnList put(final int framesLocal, final int index, final Type type, final int local)
+    {
+        final Slot slot = Slot.of(type);
+        final InsnList l = new InsnList();
+        l.add(new VarInsnNode(Opcodes.ALOAD, framesLocal));
+        l.add(iconst(index));
+        l.add(load(type, local));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAMES, slot.put, "(I" + slot.desc + ")V", false));
+        return l;
+    }
+
+    /**
+     * {@code frames.getX(index)}, cast back to {@code type}. Stack: {@code -> value}.
+     */
+    static InsnList get(final int framesLocal, final int index, final Type type)
+    {
+        final Slot slot = Slot.of(type);
+        final InsnList l = new InsnList();
+        l.add(new VarInsnNode(Opcodes.ALOAD, framesLocal));
+        l.add(iconst(index));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAMES, slot.get, "(I)" + slot.desc, false));
+        if (slot.isRef() && !"java/lang/Object".equals(type.getInternalName()))
+        {
+            l.add(new TypeInsnNode(Opcodes.CHECKCAST, type.getSort() == Type.ARRAY ? type.getDescriptor()
+                : type.getInternalName()));
+        }
+        return l;
+    }
+}
