@@ -10,13 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The torture corpus (io.goroutines.agent.corpus.Shapes): every shape run plainly and with every
+ * The torture corpus (io.goroutines.corpus.Shapes): every shape run plainly and with every
  * suspendable call really suspending and resuming must give the same result and the same side
  * effects, in the same order.
  */
 class TortureCorpusTest
 {
-    private static final String CORPUS = "io.goroutines.agent.corpus.";
+    private static final String CORPUS = "io.goroutines.corpus.";
 
     @SuppressWarnings("unchecked")
     private static Map<String, String> run(final TransformingLoader loader, final boolean suspending,

@@ -1,15 +1,15 @@
-package io.goroutines.agent.corpus;
+package io.goroutines.corpus;
 
-import static io.goroutines.agent.corpus.Effects.arr;
-import static io.goroutines.agent.corpus.Effects.boom;
-import static io.goroutines.agent.corpus.Effects.f;
-import static io.goroutines.agent.corpus.Effects.fb;
-import static io.goroutines.agent.corpus.Effects.fd;
-import static io.goroutines.agent.corpus.Effects.ff;
-import static io.goroutines.agent.corpus.Effects.fl;
-import static io.goroutines.agent.corpus.Effects.fo;
-import static io.goroutines.agent.corpus.Effects.fs;
-import static io.goroutines.agent.corpus.Effects.v;
+import static io.goroutines.corpus.Effects.arr;
+import static io.goroutines.corpus.Effects.boom;
+import static io.goroutines.corpus.Effects.f;
+import static io.goroutines.corpus.Effects.fb;
+import static io.goroutines.corpus.Effects.fd;
+import static io.goroutines.corpus.Effects.ff;
+import static io.goroutines.corpus.Effects.fl;
+import static io.goroutines.corpus.Effects.fo;
+import static io.goroutines.corpus.Effects.fs;
+import static io.goroutines.corpus.Effects.v;
 
 import io.goroutines.annotation.Goroutine;
 import java.util.ArrayList;

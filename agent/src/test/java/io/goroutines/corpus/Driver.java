@@ -1,4 +1,4 @@
-package io.goroutines.agent.corpus;
+package io.goroutines.corpus;
 
 import io.goroutines.internal.sched.Carrier;
 import io.goroutines.internal.sched.G;
@@ -107,7 +107,7 @@ public final class Driver
                 }
                 if (g.sig != G.SIG_NONE)
                 {
-                    throw new AssertionError("root returned with sig " + g.sig);
+                    throw new AssertionError("root returned with sig " + g.sig, thrown);
                 }
                 if (g.frames.depth() != 0)
                 {

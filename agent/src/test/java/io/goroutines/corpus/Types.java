@@ -1,4 +1,4 @@
-package io.goroutines.agent.corpus;
+package io.goroutines.corpus;
 
 import io.goroutines.annotation.Goroutine;
 import java.util.ArrayList;
