@@ -22,9 +22,18 @@ public final class Driver
     }
 
     /** Outcome per shape: result, exception, effect count and effect log. */
-    public static Map<String, String> runPlain()
+    public static Map<String, String> runPlain() throws Exception
     {
         final Map<String, String> out = new LinkedHashMap<>();
+        final Thread t = new Thread(null, () -> runPlainHere(out), "corpus-plain", 64L << 20);
+        t.start();
+        t.join();
+        return out;
+    }
+
+    /** Runs the shapes on this (plain) thread. */
+    private static void runPlainHere(final Map<String, String> out)
+    {
         for (final Map.Entry<String, Shape> e : Shapes.all().entrySet())
         {
             Effects.reset();
@@ -35,11 +44,10 @@ public final class Driver
             }
             catch (final Throwable t)
             {
-                outcome = "threw=" + t;
+                outcome = "threw=" + t + (null != t.getCause() ? " cause=" + t.getCause() : "");
             }
             out.put(e.getKey(), outcome + " effects=" + Effects.count + " log=" + Effects.LOG);
         }
-        return out;
     }
 
     /** Outcome per shape when every call suspends; {@code unwinds} receives the unwind count per shape. */

@@ -518,7 +518,7 @@ public final class Shapes
         });
         m.put("castAfterSuspend", () -> ((String) fo("cast")).length() + f(1));
         m.put("identityAcrossSuspend", () -> {
-            final Object o = new Object();
+            final Object o = new StringBuilder("unique");
             final Object same = fo(o);
             return (o == same) + "" + f(0);
         });
@@ -589,7 +589,57 @@ public final class Shapes
         });
         m.put("deepExpressionStack", () -> 1 + (2 * (3 + (4 * (5 + f(6))))) + (fl(1) - (fl(2) * (fd(3) + 1))));
         m.put("genericMethod", () -> identity(fs("gen")) + identity(f(1)));
+        // frames entered from code that was not rewritten: they must pin, never unwind through it
+        m.put("methodRefToPlainStatic", () -> {
+            final Shape s = Shapes::plainCompute;
+            return s.run() + "/" + f(1);
+        });
+        m.put("methodRefToPlainInstance", () -> {
+            final Types.Box box = new Types.Box();
+            final Shape s = box.list::toString;
+            box.list.add(f(2));
+            return s.run();
+        });
+        m.put("methodRefToPlainCallingSuspendable", () -> {
+            final Shapes self = new Shapes();
+            final Shape s = self::plainInstance;
+            return s.run();
+        });
+        m.put("constructorReference", () -> {
+            final Maker maker = Types.Pair::new;
+            return maker.make(fs("left"), f(2)).toString();
+        });
+        m.put("reflectionCall", () -> {
+            final java.lang.reflect.Method r = Shapes.class.getDeclaredMethod("recurse", int.class);
+            return r.invoke(null, 3) + "/" + f(5);
+        });
+        m.put("jdkCallback", () -> {
+            final List<Object> acc = new ArrayList<>();
+            List.of(1, 2, 3).forEach(i -> acc.add(f(i)));
+            return acc + "/" + f(9);
+        });
+        m.put("streamCallback", () -> List.of(4, 5, 6).stream().map(i -> f(i) * 2).reduce(0, Integer::sum) + f(0));
         return m;
+    }
+
+    /** A suspendable factory: constructor references implement it. */
+    @FunctionalInterface
+    public interface Maker
+    {
+        @Goroutine
+        Object make(Object a, Object b);
+    }
+
+    /** Not suspendable, but calls suspendable methods: called from a goroutine they pin. */
+    static Object plainCompute()
+    {
+        return f(3) + f(4);
+    }
+
+    /** Not suspendable instance method calling suspendable ones. */
+    Object plainInstance()
+    {
+        return f(factor) * 10 + f(1);
     }
 
     @Goroutine

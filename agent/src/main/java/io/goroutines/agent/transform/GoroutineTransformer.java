@@ -76,7 +76,7 @@ public final class GoroutineTransformer
     {
         try
         {
-            return transformOrThrow(loader, internalName, classfile);
+            return transformOrThrow(loader, internalName, classfile, canAddMembers);
         }
         catch (final Throwable t)
         {
@@ -88,6 +88,12 @@ public final class GoroutineTransformer
 
     /** Like {@link #transform} but lets failures escape (tests). */
     public byte[] transformOrThrow(final ClassLoader loader, final String internalName, final byte[] classfile)
+    {
+        return transformOrThrow(loader, internalName, classfile, true);
+    }
+
+    private byte[] transformOrThrow(final ClassLoader loader, final String internalName, final byte[] classfile,
+        final boolean canAddMembers)
     {
         if (null == internalName || isRuntimeInternal(internalName))
         {
@@ -104,7 +110,7 @@ public final class GoroutineTransformer
         }
         final ClassNode cn = new ClassNode();
         new ClassReader(classfile).accept(cn, ClassReader.SKIP_FRAMES);
-        addLambdaBodies(hierarchy, cn, suspendable);
+        addLambdaBodies(hierarchy, cn, suspendable, canAddMembers);
         addBridgeTargets(cn, suspendable);
         final List<MethodNode> targets = new ArrayList<>();
         for (final MethodNode m : cn.methods)
@@ -153,9 +159,16 @@ public final class GoroutineTransformer
         return out;
     }
 
-    /** Adds the {@code lambda$} bodies of lambdas whose functional interface method is suspendable. */
-    private static void addLambdaBodies(final TypeHierarchy hierarchy, final ClassNode cn, final Set<String> out)
+    /**
+     * Adds the {@code lambda$} bodies of lambdas whose functional interface method is suspendable.
+     * A method reference to a method that is not suspendable gets a bridge ({@link MethodRefBridge}):
+     * otherwise the caller's token would pass through the lambda's forwarding frame into plain code,
+     * where a rewritten method called further down would take it as its own.
+     */
+    private void addLambdaBodies(final TypeHierarchy hierarchy, final ClassNode cn, final Set<String> out,
+        final boolean canAddMembers)
     {
+        final List<MethodNode> bridges = new ArrayList<>();
         for (final MethodNode m : cn.methods)
         {
             for (final AbstractInsnNode insn : m.instructions)
@@ -173,13 +186,34 @@ public final class GoroutineTransformer
                 final String fi = Type.getReturnType(indy.desc).getInternalName();
                 final Type sam = (Type) indy.bsmArgs[0];
                 final Handle impl = (Handle) indy.bsmArgs[1];
-                if (impl.getOwner().equals(cn.name) && impl.getName().startsWith("lambda$")
-                    && hierarchy.isSuspendable(fi, indy.name, sam.getDescriptor()))
+                if (!hierarchy.isSuspendable(fi, indy.name, sam.getDescriptor()))
+                {
+                    continue;
+                }
+                if (impl.getOwner().equals(cn.name) && impl.getName().startsWith("lambda$"))
                 {
                     out.add(impl.getName() + impl.getDesc());
                 }
+                else if (!MethodRefBridge.targetIsSuspendable(hierarchy, impl))
+                {
+                    if (!canAddMembers || MethodRefBridge.isSerializable(indy))
+                    {
+                        warn.accept("goroutines: " + cn.name.replace('/', '.') + "." + m.name
+                            + ": method reference to " + impl.getOwner().replace('/', '.') + "." + impl.getName()
+                            + " (not @Goroutine) used as a @Goroutine " + fi.replace('/', '.')
+                            + " cannot be bridged (" + (canAddMembers ? "serializable lambda" : "class retransformed")
+                            + "); a park below it may mis-resume: wrap it in a lambda");
+                        continue;
+                    }
+                    final MethodNode bridge = MethodRefBridge.create(cn, indy, impl, bridges.size());
+                    bridges.add(bridge);
+                    indy.bsmArgs[1] = new Handle(Opcodes.H_INVOKESTATIC, cn.name, bridge.name, bridge.desc,
+                        (cn.access & Opcodes.ACC_INTERFACE) != 0);
+                    out.add(bridge.name + bridge.desc);
+                }
             }
         }
+        cn.methods.addAll(bridges);
     }
 
     /** A suspendable bridge forwards to a method of the same name: that one is suspendable too. */
