@@ -276,6 +276,13 @@ public final class GoroutineTransformer
                     m.instructions.insert(Emit.consumeToken());
                 }
             }
+            for (final MethodNode m : targets)
+            {
+                if (MainLauncher.isGoroutineMain(cn, m))
+                {
+                    MainLauncher.insert(cn, m);
+                }
+            }
             final byte[] out;
             try
             {

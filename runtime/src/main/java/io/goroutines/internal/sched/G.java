@@ -1,6 +1,11 @@
 package io.goroutines.internal.sched;
 
+import io.goroutines.Task;
 import io.goroutines.internal.stack.Frames;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * A goroutine: its saved frames, the signal word that rewritten code and the runtime use to
@@ -24,12 +29,32 @@ import io.goroutines.internal.stack.Frames;
  * {@code SIG_UNWIND} means the callee parked: save this frame, return a dummy value;
  * {@code SIG_CALL} means the callee was not rewritten and never took the token: clear it.
  *
+ * <h2>Scheduling states (who owns the continuation)</h2>
+ * The state word {@link #state} says who may run the goroutine and touch {@link #sig} and
+ * {@link #frames}; it changes only through {@link #casState(int, int)}:
+ * <pre>
+ *   RUNNABLE --(carrier dequeues)--> RUNNING --(root returns, park committed)--> WAITING
+ *      ^                              |  |  ^                                      |
+ *      |                              |  |  +---- woken during the unwind ---------+ (same carrier)
+ *      +----(root returns, yield)-----+  |                                         |
+ *      +-------------------------(Sched.unpark wins the CAS)-----------------------+
+ *                                        +--(pinned park)--> PINNED --(permit)--> RUNNING
+ *   RUNNING --(root returns normally or throws)--> DEAD
+ * </pre>
+ * There is no separate "parking" state: while a goroutine unwinds towards its root it is still
+ * {@link #RUNNING}, so a concurrent {@link Sched#unpark(G)} only leaves a {@link #permit}; the
+ * carrier commits the park after the root returned (state {@link #WAITING}, then a re-check of the
+ * permit), as Go's {@code gopark} runs its unlock function only after switching off the goroutine.
+ *
  * <p>Invariants:
  * <ul>
  *   <li>{@code sig} is only read and written by the carrier running this goroutine;</li>
  *   <li>{@code sig == SIG_UNWIND} only between a leaf's decision to park and the scheduler seeing
  *       the goroutine's root call return;</li>
- *   <li>{@code sig == SIG_RESUME} only between the scheduler re-entering the root and the leaf.</li>
+ *   <li>{@code sig == SIG_RESUME} only between the scheduler re-entering the root and the leaf;</li>
+ *   <li>{@code state == RUNNABLE} iff the goroutine is on a run queue (or being put there by the
+ *       one thread that won the transition to it): it is never queued twice;</li>
+ *   <li>{@code state == WAITING} implies {@code sig == SIG_NONE} and the frames are complete.</li>
  * </ul>
  */
 public final class G
@@ -43,6 +68,41 @@ public final class G
     /** The goroutine is being rewound: every frame restores itself and re-invokes its callee. */
     public static final int SIG_RESUME = 3;
 
+    /** On a run queue, or about to be put on one by the thread that made it runnable. The queue owns it. */
+    public static final int RUNNABLE = 0;
+    /** A carrier runs it (or it is unwinding to park or yield): that carrier owns sig and frames. */
+    public static final int RUNNING = 1;
+    /** Parked after a complete unwind; frames saved; nobody owns it until an unpark CASes it to RUNNABLE. */
+    public static final int WAITING = 2;
+    /** Parked while pinned: its carrier thread is blocked in the leaf and still owns it. */
+    public static final int PINNED = 3;
+    /** Finished (returned or threw). Nobody owns it; an unpark is ignored. */
+    public static final int DEAD = 4;
+
+    /** Unwind action: park until unparked. */
+    static final int ACTION_PARK = 1;
+    /** Unwind action: go to the back of the run queue (Gosched, preemption). */
+    static final int ACTION_YIELD = 2;
+
+    /** Access to {@link #state}. */
+    private static final VarHandle STATE;
+    /** Access to {@link #permit}. */
+    private static final VarHandle PERMIT;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(G.class, "state", int.class);
+            PERMIT = lookup.findVarHandle(G.class, "permit", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** The signal word (see the class comment). Owner thread only. */
     public int sig;
 
@@ -52,6 +112,77 @@ public final class G
     /** Saved frames while parked. */
     public final Frames frames = new Frames();
 
+    /** Goroutine id: 1 is the main goroutine, others count up from 2; 0 for a bare G (tests). */
+    public final long id;
+
+    /** The root call; null once the goroutine is dead (nothing stays reachable from a dead G). */
+    Task task;
+
+    /** Scheduling state, one of RUNNABLE..DEAD; see the class comment. Changed by casState only. */
+    private volatile int state;
+
+    /** Wake-up permit, 0 or 1, as LockSupport's: set by unpark, consumed by a park. */
+    private volatile int permit;
+
+    /** The carrier that runs (or last ran) this goroutine; written before the state that publishes it. */
+    volatile Carrier carrier;
+
+    /** False until the root was entered once: the first entry is a call, later ones resume. Owner only. */
+    boolean started;
+
+    /** Whether the root is entered with the token (SIG_CALL): true when the root is rewritten code. */
+    boolean armedRoot;
+
+    /** What the scheduler does when the root returns with SIG_UNWIND: ACTION_PARK or ACTION_YIELD. Owner only. */
+    int unwindAction;
+
+    /** Timer of a parkNanos in progress, cancelled on resume. Owner only. */
+    Timers.Timer parkTimer;
+
+    /** Called once when the goroutine is dead, with its failure or null (the main goroutine's waiter); may be null. */
+    Consumer<Throwable> onExit;
+
+    /** Why the goroutine waits, in Go's words ("chan receive"), for dumps; null while running. */
+    public volatile String waitReason;
+
+    /** A bare goroutine with id 0 and no task: for tests of rewritten code that drive it by hand. */
+    public G()
+    {
+        this(0, null);
+        this.state = RUNNING;
+    }
+
+    /**
+     * A new runnable goroutine.
+     *
+     * @param id   its id
+     * @param task its root call
+     */
+    G(final long id, final Task task)
+    {
+        this.id = id;
+        this.task = task;
+        this.state = RUNNABLE;
+    }
+
+    /**
+     * Entry of a suspendable method that cannot suspend (synchronized, too large to rewrite, or with
+     * no suspendable call): takes the caller's token so that it cannot be mistaken for a token by a
+     * rewritten method called further down through non-rewritten code. Emitted by the agent.
+     */
+    public static void consume()
+    {
+        final Thread t = Thread.currentThread();
+        if (t instanceof Carrier)
+        {
+            final G g = ((Carrier) t).current;
+            if (null != g && g.sig == SIG_CALL)
+            {
+                g.sig = SIG_NONE;
+            }
+        }
+    }
+
     /**
      * The goroutine running on the current thread, or null on a plain thread.
      * {@code Thread.currentThread()} is an intrinsic, so this is a few instructions.
@@ -60,5 +191,68 @@ public final class G
     {
         final Thread t = Thread.currentThread();
         return t instanceof Carrier ? ((Carrier) t).current : null;
+    }
+
+    /** The scheduling state (volatile read). */
+    public int state()
+    {
+        return state;
+    }
+
+    /**
+     * The only way to change the scheduling state.
+     *
+     * @param expected the state the caller believes the goroutine is in
+     * @param next     the state to move to
+     * @return true when the transition happened (volatile semantics)
+     */
+    public boolean casState(final int expected, final int next)
+    {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    /** Sets the permit (volatile write); pairs with the state read that follows it in unpark. */
+    void svPermit()
+    {
+        permit = 1;
+    }
+
+    /** Reads the permit (volatile read). */
+    int lvPermit()
+    {
+        return permit;
+    }
+
+    /** Takes the permit: returns 1 when one was there (it is now gone), else 0. */
+    int xchgPermit()
+    {
+        return (int)PERMIT.getAndSet(this, 0);
+    }
+
+    /** Id and state for messages. */
+    @Override
+    public String toString()
+    {
+        return "goroutine " + id + " [" + stateName(state) + "]";
+    }
+
+    /** The name of a state constant, for messages. */
+    static String stateName(final int state)
+    {
+        switch (state)
+        {
+            case RUNNABLE:
+                return "runnable";
+            case RUNNING:
+                return "running";
+            case WAITING:
+                return "waiting";
+            case PINNED:
+                return "pinned";
+            case DEAD:
+                return "dead";
+            default:
+                return "state " + state;
+        }
     }
 }

@@ -1,0 +1,155 @@
+package io.goroutines.agent.install;
+
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.goroutines.agent.config.AgentOptions;
+import io.goroutines.agent.config.AgentVersion;
+import io.goroutines.agent.config.BadOptionException;
+import io.goroutines.agent.config.DeadlockMode;
+import io.goroutines.agent.config.PanicMode;
+import io.goroutines.agent.config.PinningMode;
+import io.goroutines.agent.transform.GoroutineTransformer;
+import io.goroutines.agent.transform.TransformConfig;
+
+/**
+ * What {@code premain} and {@code agentmain} do, in order:
+ * <ol>
+ *   <li>parse the options; on a bad one print why and ask for exit status 2, on {@code help} print the
+ *       usage and ask for status 0 (with {@code agentmain}, into a JVM that is already running: print
+ *       and go on without loading);</li>
+ *   <li>install the transform ({@link Installer});</li>
+ *   <li>only then configure the runtime's scheduler ({@link SchedulerLink}): the runtime has
+ *       {@code @Goroutine} methods of its own, so none of its classes may load before step 2.</li>
+ * </ol>
+ * Nothing here touches {@code io.goroutines} classes outside the agent before step 3.
+ * The caller exits the JVM when asked to: this class never does.
+ */
+public final class Bootstrap
+{
+    /** Returned when the program should run: no exit. */
+    public static final int CONTINUE = -1;
+
+    private Bootstrap()
+    {
+    }
+
+    /**
+     * Starts the agent in this JVM.
+     *
+     * @param agentArgs       the agent string, may be null
+     * @param instrumentation from the JVM
+     * @param attached        true from {@code agentmain}
+     * @return {@link #CONTINUE}, or the status the JVM must exit with before {@code main}
+     */
+    public static int start(final String agentArgs, final Instrumentation instrumentation, final boolean attached)
+    {
+        return start(agentArgs, instrumentation, attached, System.getenv(AgentOptions.ENV_GOMAXPROCS),
+            Runtime.getRuntime().availableProcessors(), System.out, System.err, SchedulerLink.SCHED_CLASS);
+    }
+
+    /**
+     * {@link #start(String, Instrumentation, boolean)} with its environment given, for tests.
+     *
+     * @param agentArgs           the agent string, may be null
+     * @param instrumentation     from the JVM
+     * @param attached            true from {@code agentmain}
+     * @param gomaxprocs          the value of {@code $GOMAXPROCS}, may be null
+     * @param availableProcessors what the JVM reports
+     * @param out                 receives the usage text
+     * @param err                 receives errors and warnings
+     * @param schedClass          the runtime's scheduler class, a stand-in in tests
+     * @return {@link #CONTINUE}, or the status the JVM must exit with before {@code main}
+     */
+    static int start(
+        final String agentArgs,
+        final Instrumentation instrumentation,
+        final boolean attached,
+        final String gomaxprocs,
+        final int availableProcessors,
+        final PrintStream out,
+        final PrintStream err,
+        final String schedClass)
+    {
+        final Consumer<String> log = err::println;
+        final AgentOptions options;
+        try
+        {
+            options = AgentOptions.parse(agentArgs);
+        }
+        catch (final BadOptionException ex)
+        {
+            err.println(ex.getMessage());
+            err.println(attached ?
+                "goroutines: the agent is not loaded; -javaagent:goroutines.jar=help lists every option" :
+                "goroutines: the program is not started; -javaagent:goroutines.jar=help lists every option");
+            err.flush();
+            return attached ? CONTINUE : AgentOptions.EXIT_BAD_OPTION;
+        }
+        if (options.helpRequested())
+        {
+            out.print(AgentOptions.usage(gomaxprocs, availableProcessors));
+            out.flush();
+            return attached ? CONTINUE : 0;
+        }
+        final int procs = options.resolveProcs(gomaxprocs, availableProcessors, log);
+        install(options, instrumentation, attached, log);
+        SchedulerLink.configure(Bootstrap.class.getClassLoader(), schedClass, procs, options.maxThreads(),
+            options.stackBytes(), options.preemptNs(), log);
+        warnUnwired(options, log);
+        if (options.verbose())
+        {
+            log.accept("goroutines: agent " + AgentVersion.get() + " active on Java " + Runtime.version() + " with " +
+                options.describe(procs));
+        }
+        return CONTINUE;
+    }
+
+    private static void install(
+        final AgentOptions options, final Instrumentation instrumentation, final boolean attached,
+        final Consumer<String> log)
+    {
+        final TransformConfig config = new TransformConfig(
+            options.forceSuspend(), options.verbose(), PinningMode.WARN == options.pinning());
+        final GoroutineTransformer transformer = new GoroutineTransformer(config, log);
+        Installer.install(instrumentation, new ClassFilter(options.include(), options.exclude()),
+            transformer::transform, log, options.verbose(), attached);
+    }
+
+    /**
+     * Says which options were given but do not reach the runtime yet, rather than ignoring them
+     * silently. Remove an entry here when the runtime takes the option.
+     */
+    private static void warnUnwired(final AgentOptions options, final Consumer<String> log)
+    {
+        final List<String> unwired = new ArrayList<>();
+        if (PinningMode.WARN != options.pinning())
+        {
+            unwired.add("pinning");
+        }
+        if (PanicMode.EXIT != options.panic())
+        {
+            unwired.add("panic");
+        }
+        if (DeadlockMode.EXIT != options.deadlock())
+        {
+            unwired.add("deadlock");
+        }
+        if (null != options.debug())
+        {
+            unwired.add("debug");
+        }
+        if (null != options.trace())
+        {
+            unwired.add("trace");
+        }
+        if (!unwired.isEmpty())
+        {
+            log.accept("goroutines: these options do not reach the runtime yet, which keeps its defaults for" +
+                " them: " + String.join(", ", unwired));
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.goroutines.internal.sched;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The leaves: the only places where a goroutine really stops. The agent treats every call to a
+ * static method of this class as a suspendable call site (it arms the call with {@code SIG_CALL})
+ * and never rewrites this class; so every public method here consumes the token, and nothing else
+ * belongs here.
+ *
+ * <p>Each leaf looks at the current goroutine and its signal word:
+ * <ul>
+ *   <li>no goroutine (a plain thread): blocks the thread ({@link LockSupport}) or, for the yields,
+ *       returns at once;</li>
+ *   <li>{@code SIG_RESUME}: the rewind reached the leaf, the park is over: {@code SIG_NONE}, return;</li>
+ *   <li>{@code SIG_CALL}: an armed call from a rewritten frame: take the token; if a permit is there
+ *       return at once, else record what the scheduler must do when the root returns, set
+ *       {@code SIG_UNWIND} and return (the frames save themselves on the way out);</li>
+ *   <li>{@code SIG_NONE}: pinned (a frame that was not rewritten is on the stack): block the
+ *       carrier thread itself, after handing its P to another carrier.</li>
+ * </ul>
+ * A leaf can return without having parked (a permit, a stale unpark, a timeout): callers always
+ * wait in a loop on their own condition, {@code while (!done) Suspend.park();}.
+ */
+public final class Suspend
+{
+    /** Largest park timeout: keeps nanoTime deadlines far from overflow (about 73 years). */
+    private static final long MAX_TIMEOUT_NS = Long.MAX_VALUE >> 2;
+
+    private Suspend()
+    {
+    }
+
+    /**
+     * Parks the goroutine (or the plain thread) until {@link Sched#unpark(G)} (or
+     * {@link LockSupport#unpark(Thread)}); returns at once when a permit is there. May return
+     * spuriously.
+     */
+    public static void park()
+    {
+        final G g = G.current();
+        if (null == g)
+        {
+            LockSupport.park();
+            return;
+        }
+        switch (g.sig)
+        {
+            case G.SIG_RESUME:
+                g.sig = G.SIG_NONE;
+                g.xchgPermit(); // the wake-up that made it runnable (merged with any since)
+                return;
+            case G.SIG_CALL:
+                g.sig = G.SIG_NONE;
+                if (0 != g.xchgPermit())
+                {
+                    return;
+                }
+                g.unwindAction = G.ACTION_PARK;
+                g.sig = G.SIG_UNWIND;
+                return;
+            case G.SIG_NONE:
+                Sched.parkPinned(g, 0);
+                return;
+            default:
+                throw unwinding(g, "park");
+        }
+    }
+
+    /**
+     * Parks as {@link #park()}, but for at most {@code nanos}; with {@code nanos <= 0} it returns at
+     * once (leaving any permit in place, as {@link LockSupport#parkNanos(long)}). May return spuriously.
+     *
+     * @param nanos the longest wait in nanoseconds
+     */
+    public static void parkNanos(final long nanos)
+    {
+        final G g = G.current();
+        final long timeoutNs = Math.min(nanos, MAX_TIMEOUT_NS);
+        if (null == g)
+        {
+            if (timeoutNs > 0)
+            {
+                LockSupport.parkNanos(timeoutNs);
+            }
+            return;
+        }
+        switch (g.sig)
+        {
+            case G.SIG_RESUME:
+                g.sig = G.SIG_NONE;
+                Timers.cancel(g.parkTimer);
+                g.parkTimer = null;
+                g.xchgPermit();
+                return;
+            case G.SIG_CALL:
+                g.sig = G.SIG_NONE;
+                if (timeoutNs <= 0 || 0 != g.xchgPermit())
+                {
+                    return;
+                }
+                g.parkTimer = Timers.schedule(System.nanoTime() + timeoutNs, g);
+                g.unwindAction = G.ACTION_PARK;
+                g.sig = G.SIG_UNWIND;
+                return;
+            case G.SIG_NONE:
+                if (timeoutNs > 0)
+                {
+                    Sched.parkPinned(g, timeoutNs);
+                }
+                return;
+            default:
+                throw unwinding(g, "parkNanos");
+        }
+    }
+
+    /**
+     * Go's {@code Gosched}: puts the goroutine at the back of the run queue. Pinned or on a plain
+     * thread it only yields the thread to the OS.
+     */
+    public static void yield()
+    {
+        final G g = G.current();
+        if (null == g)
+        {
+            Thread.yield();
+            return;
+        }
+        switch (g.sig)
+        {
+            case G.SIG_RESUME:
+                g.sig = G.SIG_NONE;
+                return;
+            case G.SIG_CALL:
+                requeue(g);
+                return;
+            case G.SIG_NONE:
+                Thread.yield();
+                return;
+            default:
+                throw unwinding(g, "yield");
+        }
+    }
+
+    /**
+     * A preemption point (called at loop back-edges once {@link G#preempt} is set): clears the flag
+     * and yields as {@link #yield()}. Pinned or on a plain thread it only clears the flag.
+     */
+    public static void preempt()
+    {
+        final G g = G.current();
+        if (null == g)
+        {
+            return;
+        }
+        switch (g.sig)
+        {
+            case G.SIG_RESUME:
+                g.sig = G.SIG_NONE;
+                return;
+            case G.SIG_CALL:
+                g.preempt = false;
+                requeue(g);
+                return;
+            case G.SIG_NONE:
+                g.preempt = false;
+                return;
+            default:
+                throw unwinding(g, "preempt");
+        }
+    }
+
+    /**
+     * Test mode (the agent's forced suspension): when armed, suspends and requeues like
+     * {@link #yield()}, so that every suspendable call site really unwinds and rewinds; pinned or on
+     * a plain thread it does nothing.
+     */
+    public static void testYield()
+    {
+        final G g = G.current();
+        if (null == g)
+        {
+            return;
+        }
+        switch (g.sig)
+        {
+            case G.SIG_RESUME:
+                g.sig = G.SIG_NONE;
+                return;
+            case G.SIG_CALL:
+                requeue(g);
+                return;
+            case G.SIG_NONE:
+                return;
+            default:
+                throw unwinding(g, "testYield");
+        }
+    }
+
+    /** Armed yield: take the token, ask the scheduler to requeue, unwind. */
+    private static void requeue(final G g)
+    {
+        g.unwindAction = G.ACTION_YIELD;
+        g.sig = G.SIG_UNWIND;
+    }
+
+    private static IllegalStateException unwinding(final G g, final String leaf)
+    {
+        return new IllegalStateException("sched: " + leaf + " called while " + g + " is unwinding (sig=" + g.sig +
+            "): a frame ignored SIG_UNWIND after a suspendable call");
+    }
+}

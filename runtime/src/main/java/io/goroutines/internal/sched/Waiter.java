@@ -1,0 +1,160 @@
+package io.goroutines.internal.sched;
+
+import io.goroutines.annotation.Goroutine;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One goroutine or plain thread waiting in a primitive (Go's {@code sudog}, without the element,
+ * which primitives add in a subclass).
+ *
+ * <p>Protocol, for a primitive whose state is guarded by a lock object:
+ * <ol>
+ *   <li>the waiter, holding the lock, sees it must wait and adds itself to a {@link WaitQueue};</li>
+ *   <li>it releases the lock and calls {@link #await(Object)}, which parks until {@link #isDone()};</li>
+ *   <li>a waker, holding the lock, removes it from the queue, fills in the result and calls
+ *       {@link #complete()}; after releasing the lock it calls {@link #wake()}.</li>
+ * </ol>
+ * Because {@code complete()} runs under the lock that also guards the queue, a waiter is always
+ * either still queued or done, never in between: that is what lets an interrupted plain thread
+ * give up its place without losing or duplicating anything (it removes itself under the lock, or
+ * finds that it was served and completes normally). Setting {@code done} before waking is what
+ * makes the wake-up impossible to lose: the goroutine re-checks {@code done} after every park.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@code queue != null} iff the waiter is in that queue, and then {@code !done};</li>
+ *   <li>{@code done} never goes back to false.</li>
+ * </ul>
+ */
+public class Waiter
+{
+    /** The waiting goroutine, or null when a plain thread waits. */
+    public final G g;
+    /** The waiting plain thread, or null when a goroutine waits. */
+    public final Thread thread;
+    /** Go's wait reason ("chan receive"), for dumps and messages. */
+    private final String reason;
+    /** Set (under the owner's lock) once the waiter was served or released. */
+    private volatile boolean done;
+    /** Previous waiter in the queue. Guarded by the owner's lock. */
+    Waiter prev;
+    /** Next waiter in the queue (or in a detached chain, see {@link WaitQueue#pollAll()}). Guarded by the owner's lock. */
+    Waiter next;
+    /** The queue this waiter is in, or null. Guarded by the owner's lock. */
+    WaitQueue queue;
+
+    /**
+     * A waiter for the current goroutine, or the current thread when it is a plain one.
+     *
+     * @param reason Go's wait reason, e.g. {@code "chan receive"}
+     */
+    public Waiter(final String reason)
+    {
+        final G current = G.current();
+        this.g = current;
+        this.thread = null == current ? Thread.currentThread() : null;
+        this.reason = reason;
+    }
+
+    /** Whether the waiter was served or released (volatile read). */
+    public final boolean isDone()
+    {
+        return done;
+    }
+
+    /**
+     * Marks the waiter done. The caller holds the owner's lock and has already removed the waiter
+     * from its queue; it calls {@link #wake()} after releasing the lock.
+     */
+    public final void complete()
+    {
+        assert null == queue : "waiter: complete while still queued";
+        done = true; // release; pairs with the read of done in await
+    }
+
+    /** Wakes the waiter after {@link #complete()}: unparks its goroutine or its thread. */
+    public final void wake()
+    {
+        if (null != g)
+        {
+            Sched.unpark(g);
+        }
+        else
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Parks until {@link #isDone()}. A plain thread that is interrupted while still queued removes
+     * itself and gets a {@link CancellationException}, its interrupt status still set; one that was
+     * served meanwhile returns normally (with its interrupt status set).
+     *
+     * @param lock the lock that guards the queue this waiter is in
+     * @throws CancellationException when a plain thread was interrupted and gave up its place
+     */
+    @Goroutine
+    public final void await(final Object lock)
+    {
+        final G self = g;
+        if (null != self)
+        {
+            self.waitReason = reason;
+        }
+        while (!done)
+        {
+            Suspend.park();
+            if (null == self && !done && Thread.currentThread().isInterrupted())
+            {
+                cancel(lock);
+            }
+        }
+        if (null != self)
+        {
+            self.waitReason = null;
+        }
+    }
+
+    /** Interrupted plain thread: leaves the queue and throws, unless it was served meanwhile. */
+    private void cancel(final Object lock)
+    {
+        synchronized (lock)
+        {
+            if (null != queue)
+            {
+                queue.remove(this);
+                throw new CancellationException(reason + ": interrupted while waiting");
+            }
+        }
+        // Served under the lock before we took it: done is set, the loop ends.
+    }
+
+    /**
+     * Wakes every waiter of a chain detached by {@link WaitQueue#pollAll()} and completed by the
+     * caller, after the caller released the lock.
+     */
+    public static void wakeAll(final Waiter head)
+    {
+        Waiter w = head;
+        while (null != w)
+        {
+            final Waiter next = w.next;
+            w.wake();
+            w = next;
+        }
+    }
+
+    /** The next waiter of a chain detached by {@link WaitQueue#pollAll()}; lock held. */
+    public final Waiter chained()
+    {
+        return next;
+    }
+
+    /** The wait reason. */
+    public final String reason()
+    {
+        return reason;
+    }
+}

@@ -1,0 +1,145 @@
+package io.goroutines.sync;
+
+import io.goroutines.annotation.Goroutine;
+import io.goroutines.internal.sched.WaitQueue;
+import io.goroutines.internal.sched.Waiter;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Go's {@code sync.WaitGroup}: waits for a collection of goroutines (or threads) to finish.
+ * {@code new WaitGroup()} is the zero value, ready to use.
+ *
+ * <p>The counter is an atomic int changed by CAS, so {@link #add(int)} and {@link #done()} take no
+ * lock unless they bring it to zero. Waiters queue under a small lock; the transition to zero takes
+ * the same lock to release them all. That ordering is the whole argument against a lost wake-up:
+ * a waiter reads the counter and queues while holding the lock; the adder sets the counter to zero
+ * before taking the lock; so either the waiter's critical section came first (the adder finds it
+ * queued) or it came second (it reads zero and does not wait).
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@code count >= 0};</li>
+ *   <li>a waiter is queued only while {@code count > 0}, or until the adder that brought it to zero
+ *       takes the lock.</li>
+ * </ul>
+ */
+public final class WaitGroup
+{
+    /** Access to {@link #count}. */
+    private static final VarHandle COUNT;
+
+    static
+    {
+        try
+        {
+            COUNT = MethodHandles.lookup().findVarHandle(WaitGroup.class, "count", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** Guards {@link #waiters}. */
+    private final Object lock = new Object();
+    /** Goroutines and threads in {@link #await()}. Guarded by lock. */
+    private final WaitQueue waiters = new WaitQueue();
+    /** The counter. */
+    private volatile int count;
+
+    /**
+     * Adds {@code delta} (may be negative) to the counter; at zero every waiter is released.
+     *
+     * @throws IllegalStateException "sync: negative WaitGroup counter" (the counter is left unchanged)
+     */
+    public void add(final int delta)
+    {
+        int c;
+        int n;
+        do
+        {
+            c = count;
+            n = c + delta;
+            if (n < 0)
+            {
+                throw new IllegalStateException("sync: negative WaitGroup counter");
+            }
+        }
+        while (!COUNT.compareAndSet(this, c, n));
+        if (0 == n && 0 != delta)
+        {
+            releaseAll();
+        }
+    }
+
+    /** Decrements the counter by one. */
+    public void done()
+    {
+        add(-1);
+    }
+
+    /**
+     * Waits until the counter is zero. Returns at once when it is.
+     *
+     * @throws java.util.concurrent.CancellationException when a plain thread is interrupted while waiting
+     */
+    @Goroutine
+    public void await()
+    {
+        final Waiter w = queueUnlessZero();
+        if (null != w)
+        {
+            w.await(lock);
+        }
+    }
+
+    /** The counter, for tests and diagnostics. */
+    int count()
+    {
+        return count;
+    }
+
+    /** Goroutines and threads waiting, for tests. */
+    int waiting()
+    {
+        synchronized (lock)
+        {
+            return waiters.size();
+        }
+    }
+
+    /** Queues a waiter when the counter is not zero; returns it, or null. */
+    private Waiter queueUnlessZero()
+    {
+        if (0 == count)
+        {
+            return null;
+        }
+        synchronized (lock)
+        {
+            if (0 == count) // read under the lock: pairs with the zero CAS -> lock in add
+            {
+                return null;
+            }
+            final Waiter w = new Waiter("sync.WaitGroup.Wait");
+            waiters.add(w);
+            return w;
+        }
+    }
+
+    private void releaseAll()
+    {
+        final Waiter head;
+        synchronized (lock)
+        {
+            head = waiters.pollAll();
+            for (Waiter w = head; null != w; w = w.chained())
+            {
+                w.complete();
+            }
+        }
+        Waiter.wakeAll(head);
+    }
+}
