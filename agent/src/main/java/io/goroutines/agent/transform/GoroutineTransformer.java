@@ -255,7 +255,7 @@ public final class GoroutineTransformer
                 final MethodRewriter rewriter = new MethodRewriter(cn, m, hierarchy, suspendableCall, config);
                 if (plain.contains(key))
                 {
-                    m.instructions.insert(Emit.consumeToken());
+                    MethodRewriter.takeTokenOnly(cn, m);
                     continue;
                 }
                 try
@@ -273,7 +273,7 @@ public final class GoroutineTransformer
                     plain.add(key);
                     warnPlain(cn, m, e.toString());
                     restore(m, originals.get(m));
-                    m.instructions.insert(Emit.consumeToken());
+                    MethodRewriter.takeTokenOnly(cn, m);
                 }
             }
             for (final MethodNode m : targets)

@@ -155,7 +155,17 @@ final class MethodRewriter
     /** Only takes the caller's token: {@code G.consume()} at entry. */
     private void consumeOnly()
     {
-        method.instructions.insert(Emit.consumeToken());
+        takeTokenOnly(owner, method);
+    }
+
+    /**
+     * Makes {@code m} take the caller's token at entry and nothing more (a park below it pins); it
+     * is registered, with no call site, so that diagnostics know it as a rewritten method.
+     */
+    static void takeTokenOnly(final ClassNode owner, final MethodNode m)
+    {
+        m.instructions.insert(Emit.consumeToken());
+        MethodRegistry.register(owner.name, m.name, m.desc, owner.sourceFile, new int[0]);
     }
 
     /** Inserts the preemption points at back-edges and, in test mode, a yield at entry. */

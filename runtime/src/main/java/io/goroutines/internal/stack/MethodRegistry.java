@@ -1,5 +1,7 @@
 package io.goroutines.internal.stack;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -26,6 +28,8 @@ public final class MethodRegistry
     }
 
     private static final Object LOCK = new Object();
+    /** Ids by {@code owner.name descriptor}: the latest registration of each method. */
+    private static final Map<String, Integer> BY_NAME = new ConcurrentHashMap<>();
     /** Entries by id; grows by copying under LOCK, read without locking. */
     private static volatile AtomicReferenceArray<Entry> entries = new AtomicReferenceArray<>(1024);
     /** Next id to hand out (guarded by LOCK). */
@@ -54,8 +58,20 @@ public final class MethodRegistry
             }
             array.set(id, new Entry(owner, name, descriptor, sourceFile, siteLines.clone()));
             entries = array; // release; pairs with the volatile read in entry()
+            BY_NAME.put(owner + '.' + name + descriptor, id);
             return id;
         }
+    }
+
+    /**
+     * The entry of a rewritten method by its JVM names ({@code owner} with slashes), or null when the
+     * agent did not rewrite it. Every method the agent rewrites is registered, also those that only
+     * take the token (no suspension point).
+     */
+    public static Entry lookup(final String owner, final String name, final String descriptor)
+    {
+        final Integer id = BY_NAME.get(owner + '.' + name + descriptor);
+        return null == id ? null : entry(id);
     }
 
     /** The entry for {@code id}, or null when unknown. */

@@ -1,0 +1,147 @@
+package io.goroutines.benchmarks;
+
+import io.goroutines.Chan;
+import io.goroutines.Go;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * What the rewrite costs code that does not suspend: a call chain of {@code depth} methods
+ * ({@link GoroutineChain}, every method {@code @Goroutine}) against the same chain without the
+ * annotation ({@link PlainChain}), per call of the chain's entry (a dispatcher on {@code depth}, then
+ * {@code depth} chain methods).
+ * <ul>
+ *   <li>{@code plainInGoroutine}, {@code rewrittenInGoroutine}: inside a goroutine, where the rewritten
+ *       code runs armed (the path every goroutine takes). A goroutine cannot be entered from the JMH
+ *       thread directly, so each invocation starts one that makes {@link #BATCH} calls and sends their
+ *       hash back on a channel; the start and the hand-off back are shared by the two variants and
+ *       spread over the batch ({@code @OperationsPerInvocation}).</li>
+ *   <li>{@code plainFromThread}, {@code rewrittenFromThread}: from the JMH thread, a plain thread, where
+ *       rewritten code runs as a plain call (its entry finds no goroutine).</li>
+ * </ul>
+ * The batch loop is in the goroutine's body, which is rewritten in both variants (a preemption check
+ * at its back-edge), so the difference between the two in-goroutine scores is the chain's.
+ * Inputs vary per call, so nothing folds into a constant; results reach a {@link Blackhole}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = "-javaagent:agent/target/goroutines.jar")
+public class CallChainBench
+{
+    /** Calls per goroutine in the in-goroutine variants. */
+    static final int BATCH = 10_000;
+
+    /** Number of chain methods below the dispatcher. */
+    @Param({ "3", "5", "10", "20" })
+    int depth;
+
+    /** First input; varies per trial so that the JIT cannot specialise on it. */
+    long seed;
+
+    /** The channels, made once the agent is known to be here (see {@link AgentCheck}). */
+    Exchange exchange;
+
+    /** Channels of one trial; their own class, so that JMH can read this state's fields without the runtime. */
+    static final class Exchange
+    {
+        /** Carries a batch's hash from its goroutine back to the JMH thread; buffered, so the send never waits. */
+        final Chan<Long> results = Chan.make(1);
+    }
+
+    /** Checks that the agent is here, and picks the inputs. */
+    @Setup
+    public void setUp()
+    {
+        AgentCheck.requireAgent();
+        seed = ThreadLocalRandom.current().nextLong();
+        exchange = new Exchange();
+    }
+
+    /**
+     * The plain chain from the JMH thread: the reference.
+     *
+     * @return the hash, for JMH to consume
+     */
+    @Benchmark
+    public long plainFromThread()
+    {
+        return PlainChain.call(depth, seed++);
+    }
+
+    /**
+     * The rewritten chain from the JMH thread: rewritten code entered from a plain thread.
+     *
+     * @return the hash, for JMH to consume
+     */
+    @Benchmark
+    public long rewrittenFromThread()
+    {
+        return GoroutineChain.call(depth, seed++);
+    }
+
+    /**
+     * {@link #BATCH} calls of the plain chain in a new goroutine.
+     *
+     * @param bh consumes the batch's hash
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void plainInGoroutine(final Blackhole bh)
+    {
+        final int depth = this.depth;
+        final long seed = this.seed++;
+        final Chan<Long> results = exchange.results;
+        Go.go(() ->
+        {
+            long hash = 0;
+            for (int i = 0; i < BATCH; i++)
+            {
+                hash += PlainChain.call(depth, seed + i);
+            }
+            results.send(hash);
+        });
+        bh.consume(results.recv().longValue());
+    }
+
+    /**
+     * {@link #BATCH} calls of the rewritten chain in a new goroutine.
+     *
+     * @param bh consumes the batch's hash
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void rewrittenInGoroutine(final Blackhole bh)
+    {
+        final int depth = this.depth;
+        final long seed = this.seed++;
+        final Chan<Long> results = exchange.results;
+        Go.go(() ->
+        {
+            long hash = 0;
+            for (int i = 0; i < BATCH; i++)
+            {
+                hash += GoroutineChain.call(depth, seed + i);
+            }
+            results.send(hash);
+        });
+        bh.consume(results.recv().longValue());
+    }
+}
