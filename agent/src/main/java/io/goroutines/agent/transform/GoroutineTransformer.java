@@ -3,6 +3,7 @@ package io.goroutines.agent.transform;
 import io.goroutines.agent.analysis.ClassInfo;
 import io.goroutines.agent.analysis.MethodAnalyzer;
 import io.goroutines.agent.analysis.TypeHierarchy;
+import io.goroutines.agent.analysis.UnknownTypeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -124,7 +125,38 @@ public final class GoroutineTransformer
         {
             return null;
         }
-        return rewriteClass(hierarchy, cn, targets, suspendable);
+        try
+        {
+            return rewriteClass(hierarchy, cn, targets, suspendable);
+        }
+        catch (final UnknownTypeException e)
+        {
+            // the class's frames cannot be computed: keep its own frames and only take the token
+            warn.accept("goroutines: " + internalName.replace('/', '.') + ": its methods are left as they were"
+                + " (they only take the caller's token and pin if something they call parks): " + e.getMessage());
+            return takeTokenOnly(classfile, suspendable);
+        }
+    }
+
+    /**
+     * The class as it was, except that each suspendable method takes the caller's token at entry;
+     * its own stack map frames are kept (an instruction with no stack effect at offset 0 leaves
+     * them valid), so nothing about its types needs to be known.
+     */
+    private static byte[] takeTokenOnly(final byte[] classfile, final Set<String> suspendable)
+    {
+        final ClassNode cn = new ClassNode();
+        new ClassReader(classfile).accept(cn, 0);
+        for (final MethodNode m : cn.methods)
+        {
+            if (suspendable.contains(m.name + m.desc) && isRewritable(m))
+            {
+                MethodRewriter.takeTokenOnly(cn, m);
+            }
+        }
+        final ClassWriter cw = new ClassWriter(0);
+        cn.accept(cw);
+        return cw.toByteArray();
     }
 
     private static boolean isRuntimeInternal(final String name)

@@ -778,6 +778,7 @@ public final class Sched
      */
     private boolean commit(final Carrier c, final G g)
     {
+        g.frames.shrink(); // still owned here: give back what a deeper park once needed
         if (G.ACTION_YIELD == g.unwindAction)
         {
             g.casState(G.RUNNING, G.RUNNABLE);

@@ -191,7 +191,11 @@ public final class Frames
         final int[] records = this.records;
         final int newPrimTop = records[r + 2];
         final int newRefTop = records[r + 3];
-        Arrays.fill(refs, newRefTop, refTop, null);
+        final Object[] refs = this.refs;
+        for (int i = newRefTop; i < refTop; i++)
+        {
+            refs[i] = null; // a popped frame keeps nothing alive
+        }
         primTop = newPrimTop;
         refTop = newRefTop;
         depth--;

@@ -1,0 +1,120 @@
+package io.goroutines.internal.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import org.junit.jupiter.api.Test;
+
+class FramesTest
+{
+    private static final int M1 = MethodRegistry.register("a/B", "m1", "()V", "B.java", new int[] {10, 11});
+    private static final int M2 = MethodRegistry.register("a/B", "m2", "(I)I", "B.java", new int[] {20});
+
+    @Test
+    void shouldAllocateNothingUntilTheFirstPush()
+    {
+        assertEquals(0, new Frames().capacityBytes());
+    }
+
+    @Test
+    void shouldRestoreFramesInLifoOrderWithEveryValueType()
+    {
+        final Frames f = new Frames();
+        f.push(M2, 0, 4, 1); // innermost frame is saved first
+        f.putInt(0, -7);
+        f.putLong(1, Long.MIN_VALUE);
+        f.putFloat(2, -0.5f);
+        f.putDouble(3, Double.longBitsToDouble(0x7ff8000000000123L));
+        final Object o = new Object();
+        f.putRef(0, o);
+        f.push(M1, 1, 0, 1);
+        f.putRef(0, "outer");
+        assertEquals(2, f.depth());
+
+        assertEquals(1, f.resume(M1));
+        assertEquals("outer", f.getRef(0));
+        f.pop();
+        assertEquals(0, f.resume(M2));
+        assertEquals(-7, f.getInt(0));
+        assertEquals(Long.MIN_VALUE, f.getLong(1));
+        assertEquals(-0.5f, f.getFloat(2));
+        assertEquals(0x7ff8000000000123L, Double.doubleToRawLongBits(f.getDouble(3)));
+        assertTrue(o == f.getRef(0));
+        f.pop();
+        assertEquals(0, f.depth());
+    }
+
+    @Test
+    void shouldRefuseToResumeAFrameOfAnotherMethod()
+    {
+        final Frames f = new Frames();
+        f.push(M1, 0, 0, 0);
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.resume(M2));
+        assertTrue(e.getMessage().contains("a.B.m1()V"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> new Frames().resume(M1));
+    }
+
+    @Test
+    void shouldNullReferencesOnPopSoNothingLeaks() throws Exception
+    {
+        final Frames f = new Frames();
+        f.push(M1, 0, 0, 3);
+        f.putRef(0, "a");
+        f.putRef(1, "b");
+        f.putRef(2, "c");
+        f.resume(M1);
+        f.pop();
+        final Object[] refs = (Object[]) field(f, "refs");
+        for (final Object r : refs)
+        {
+            assertNull(r);
+        }
+    }
+
+    @Test
+    void shouldGrowPastTheInitialSizeAndShrinkBack() throws Exception
+    {
+        final Frames f = new Frames();
+        for (int i = 0; i < 5000; i++) // a deep recursion parked at the bottom
+        {
+            f.push(M2, 0, 2, 2);
+            f.putInt(0, i);
+            f.putRef(1, i);
+        }
+        final long deep = f.capacityBytes();
+        assertTrue(deep > 5000 * 16, "grew: " + deep);
+        for (int i = 4999; i >= 0; i--)
+        {
+            f.resume(M2);
+            assertEquals(i, f.getInt(0));
+            assertEquals(i, f.getRef(1));
+            f.pop();
+        }
+        f.push(M1, 0, 1, 1); // parked shallow again
+        for (int i = 0; i < 20; i++)
+        {
+            f.shrink();
+        }
+        assertTrue(f.capacityBytes() < 512, "shrunk: " + f.capacityBytes());
+        f.pop();
+        f.shrink();
+        assertEquals(0, f.capacityBytes());
+    }
+
+    @Test
+    void shouldMapCallSitesToSourceLines()
+    {
+        assertEquals("a.B.m1(B.java:11)", MethodRegistry.entry(M1).frame(1));
+        assertEquals(M2, MethodRegistry.lookup("a/B", "m2", "(I)I") == null ? -1 : M2);
+    }
+
+    private static Object field(final Object o, final String name) throws Exception
+    {
+        final Field f = o.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+    }
+}
