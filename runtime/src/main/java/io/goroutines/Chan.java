@@ -53,6 +53,8 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private static final Received<Object> CLOSED = new Received<>(null, false);
     /** Marker returned by {@link #recvOrQueue(boolean)} when the channel is closed and drained. */
     private static final Object CLOSED_MARK = new Object();
+    /** What {@link #sendOrQueue} returns for a send that would have to wait but may not. */
+    private static final Object FULL_MARK = new Object();
     /** Shared buffer of unbuffered channels. */
     private static final Object[] NO_BUFFER = new Object[0];
     /** Wait reason of senders. */
@@ -120,7 +122,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @Override
     public void send(final T v)
     {
-        final Sudog w = sendOrQueue(v);
+        final Sudog w = (Sudog)sendOrQueue(v, true);
         if (null != w)
         {
             w.await(lock);
@@ -135,27 +137,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @Override
     public boolean trySend(final T v)
     {
-        Objects.requireNonNull(v, "chan: null element");
-        final Sudog receiver;
-        synchronized (lock)
-        {
-            if (closed)
-            {
-                throw closedSend();
-            }
-            receiver = handOffLocked(v);
-            if (null == receiver)
-            {
-                if (count == buf.length)
-                {
-                    return false;
-                }
-                bufferLocked(v);
-                return true;
-            }
-        }
-        receiver.wake();
-        return true;
+        return FULL_MARK != sendOrQueue(v, false);
     }
 
     /** {@inheritDoc} */
@@ -296,9 +278,11 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     /**
      * Sends without waiting if possible.
      *
-     * @return null when the value was handed off or buffered, else the queued sender to wait on
+     * @param queue whether to queue a sender when the value can be neither handed off nor buffered
+     * @return null when the value was handed off or buffered; else the queued sender to wait on (when
+     *         {@code queue}) or {@link #FULL_MARK} (when not)
      */
-    private Sudog sendOrQueue(final T v)
+    private Object sendOrQueue(final T v, final boolean queue)
     {
         Objects.requireNonNull(v, "chan: null element");
         final Sudog receiver;
@@ -315,6 +299,10 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
                 {
                     bufferLocked(v);
                     return null;
+                }
+                if (!queue)
+                {
+                    return FULL_MARK;
                 }
                 final Sudog w = new Sudog(v, SEND_REASON);
                 sendq.add(w);

@@ -8,7 +8,7 @@ package io.goroutines.internal.sched;
  * hands its P to another carrier and goes on without one until it is back in its scheduling loop.
  * Idle carriers park until another thread grants them a P ({@link #granted}).
  */
-public class Carrier extends Thread
+public final class Carrier extends Thread
 {
     /** The goroutine this carrier runs now, or null. Owner thread only (the monitor reads it racily). */
     public G current;
