@@ -10,7 +10,7 @@ import io.goroutines.agent.config.AgentOptions;
 import io.goroutines.agent.config.AgentVersion;
 import io.goroutines.agent.config.BadOptionException;
 import io.goroutines.agent.config.DeadlockMode;
-import io.goroutines.agent.config.PanicMode;
+import io.goroutines.agent.config.OptionConverters;
 import io.goroutines.agent.config.PinningMode;
 import io.goroutines.agent.transform.GoroutineTransformer;
 import io.goroutines.agent.transform.TransformConfig;
@@ -22,8 +22,9 @@ import io.goroutines.agent.transform.TransformConfig;
  *       usage and ask for status 0 (with {@code agentmain}, into a JVM that is already running: print
  *       and go on without loading);</li>
  *   <li>install the transform ({@link Installer});</li>
- *   <li>only then configure the runtime's scheduler ({@link SchedulerLink}): the runtime has
- *       {@code @Goroutine} methods of its own, so none of its classes may load before step 2.</li>
+ *   <li>only then configure the runtime's scheduler and its diagnostics ({@code pinning},
+ *       {@code panic}) ({@link SchedulerLink}): the runtime has {@code @Goroutine} methods of its own,
+ *       so none of its classes may load before step 2.</li>
  * </ol>
  * Nothing here touches {@code io.goroutines} classes outside the agent before step 3.
  * The caller exits the JVM when asked to: this class never does.
@@ -48,7 +49,7 @@ public final class Bootstrap
     public static int start(final String agentArgs, final Instrumentation instrumentation, final boolean attached)
     {
         return start(agentArgs, instrumentation, attached, System.getenv(AgentOptions.ENV_GOMAXPROCS),
-            Runtime.getRuntime().availableProcessors(), System.out, System.err, SchedulerLink.SCHED_CLASS);
+            Runtime.getRuntime().availableProcessors(), System.out, System.err, SchedulerLink.Targets.RUNTIME);
     }
 
     /**
@@ -61,7 +62,7 @@ public final class Bootstrap
      * @param availableProcessors what the JVM reports
      * @param out                 receives the usage text
      * @param err                 receives errors and warnings
-     * @param schedClass          the runtime's scheduler class, a stand-in in tests
+     * @param runtime             the runtime classes to configure, stand-ins in tests
      * @return {@link #CONTINUE}, or the status the JVM must exit with before {@code main}
      */
     static int start(
@@ -72,7 +73,7 @@ public final class Bootstrap
         final int availableProcessors,
         final PrintStream out,
         final PrintStream err,
-        final String schedClass)
+        final SchedulerLink.Targets runtime)
     {
         final Consumer<String> log = err::println;
         final AgentOptions options;
@@ -97,8 +98,13 @@ public final class Bootstrap
         }
         final int procs = options.resolveProcs(gomaxprocs, availableProcessors, log);
         install(options, instrumentation, attached, log);
-        SchedulerLink.configure(Bootstrap.class.getClassLoader(), schedClass, procs, options.maxThreads(),
-            options.stackBytes(), options.preemptNs(), log);
+        final ClassLoader loader = Bootstrap.class.getClassLoader();
+        SchedulerLink.configure(loader, runtime.sched(), procs, options.maxThreads(), options.stackBytes(),
+            options.preemptNs(), log);
+        SchedulerLink.configureMode(loader, runtime.pinning(), "pinning",
+            OptionConverters.LowerCaseEnum.name(options.pinning()), log);
+        SchedulerLink.configureMode(loader, runtime.panics(), "panic",
+            OptionConverters.LowerCaseEnum.name(options.panic()), log);
         warnUnwired(options, log);
         if (options.verbose())
         {
@@ -126,14 +132,6 @@ public final class Bootstrap
     private static void warnUnwired(final AgentOptions options, final Consumer<String> log)
     {
         final List<String> unwired = new ArrayList<>();
-        if (PinningMode.WARN != options.pinning())
-        {
-            unwired.add("pinning");
-        }
-        if (PanicMode.EXIT != options.panic())
-        {
-            unwired.add("panic");
-        }
         if (DeadlockMode.EXIT != options.deadlock())
         {
             unwired.add("deadlock");

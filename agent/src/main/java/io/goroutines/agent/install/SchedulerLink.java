@@ -5,7 +5,9 @@ import java.lang.reflect.Method;
 import java.util.function.Consumer;
 
 /**
- * Hands the scheduler options to the runtime's {@code io.goroutines.internal.sched.Sched}.
+ * Hands the scheduler options to the runtime's {@code io.goroutines.internal.sched.Sched}, and the
+ * diagnostics options ({@code pinning}, {@code panic}) to {@code io.goroutines.internal.diag.Pinning}
+ * and {@code Panics}.
  * <p>
  * Reflection, for two reasons. Order: the runtime's classes have {@code @Goroutine} methods of their
  * own, so they must be loaded after the transformer is installed; a direct call would let the JVM load
@@ -17,17 +19,83 @@ final class SchedulerLink
     /** The runtime's scheduler. */
     static final String SCHED_CLASS = "io.goroutines.internal.sched.Sched";
 
-    /** Its static method {@code configure(int procs, int maxThreads, long stackBytes, long preemptNs)}. */
+    /** The runtime's pinning diagnostics: static {@code configure(String mode)}, {@code warn|off|fail}. */
+    static final String PINNING_CLASS = "io.goroutines.internal.diag.Pinning";
+
+    /** The runtime's panic handling: static {@code configure(String mode)}, {@code exit|log}. */
+    static final String PANICS_CLASS = "io.goroutines.internal.diag.Panics";
+
+    /**
+     * The static method {@code configure(int procs, int maxThreads, long stackBytes, long preemptNs)} of
+     * the scheduler, and {@code configure(String mode)} of the diagnostics classes.
+     */
     static final String CONFIGURE = "configure";
 
     /**
-     * Its static method {@code enableUnwinding()}: from then on goroutine roots are entered armed, so
+     * The scheduler's static method {@code enableUnwinding()}: from then on goroutine roots are entered armed, so
      * parks in rewritten code unwind instead of pinning. Called once the transform is installed.
      */
     static final String ENABLE_UNWINDING = "enableUnwinding";
 
+    /**
+     * The runtime classes the agent configures; stand-ins in tests.
+     *
+     * @param sched   the scheduler, {@link #SCHED_CLASS}
+     * @param pinning the pinning diagnostics, {@link #PINNING_CLASS}
+     * @param panics  the panic handling, {@link #PANICS_CLASS}
+     */
+    record Targets(String sched, String pinning, String panics)
+    {
+        /** The runtime's own classes. */
+        static final Targets RUNTIME = new Targets(SCHED_CLASS, PINNING_CLASS, PANICS_CLASS);
+    }
+
     private SchedulerLink()
     {
+    }
+
+    /**
+     * Calls the static {@code configure(String mode)} of a runtime diagnostics class, e.g.
+     * {@code Pinning.configure("fail")} for {@code pinning=fail}.
+     *
+     * @param loader    loads the runtime (the agent's own loader)
+     * @param className {@link #PINNING_CLASS}, {@link #PANICS_CLASS}, or a stand-in in tests
+     * @param option    the option's name, for messages
+     * @param value     its value as the user writes it (already checked by the option parser)
+     * @param log       receives one line if the runtime does not take it
+     * @return true when the runtime took the value
+     */
+    static boolean configureMode(
+        final ClassLoader loader,
+        final String className,
+        final String option,
+        final String value,
+        final Consumer<String> log)
+    {
+        final String what = className + "." + CONFIGURE + "(String)";
+        try
+        {
+            final Class<?> target = Class.forName(className, true, loader);
+            target.getMethod(CONFIGURE, String.class).invoke(null, value);
+            return true;
+        }
+        catch (final ClassNotFoundException | NoSuchMethodException | IllegalAccessException ex)
+        {
+            log.accept("goroutines: option " + option + "=" + value + " does not reach the runtime: this agent jar" +
+                " has no public static " + what + " (" + ex + "); the runtime keeps its default. Rebuild" +
+                " goroutines.jar from matching agent and runtime modules");
+        }
+        catch (final InvocationTargetException ex)
+        {
+            log.accept("goroutines: " + what + " refused " + option + "=" + value + " (" + ex.getCause() +
+                "); the runtime keeps its default");
+        }
+        catch (final LinkageError ex)
+        {
+            log.accept("goroutines: " + className + " could not be loaded for option " + option + " (" + ex +
+                "); the runtime keeps its default. Rebuild goroutines.jar");
+        }
+        return false;
     }
 
     /**

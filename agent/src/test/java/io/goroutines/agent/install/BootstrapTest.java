@@ -17,7 +17,8 @@ class BootstrapTest
     /** Shared with {@link FakeSched}, which the bootstrap finds by name. */
     static final List<String> EVENTS = new ArrayList<>();
 
-    private static final String FAKE_SCHED = FakeSched.class.getName();
+    private static final SchedulerLink.Targets FAKES = new SchedulerLink.Targets(
+        FakeSched.class.getName(), FakePinning.class.getName(), FakePanics.class.getName());
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -68,7 +69,8 @@ class BootstrapTest
     {
         assertEquals(Bootstrap.CONTINUE, start("procs=3,maxThreads=7,stack=1m,preempt=off", false));
 
-        assertEquals(List.of("addTransformer", "configure 3 7 1048576 0", "enableUnwinding"), EVENTS);
+        assertEquals(List.of("addTransformer", "configure 3 7 1048576 0", "enableUnwinding", "pinning warn",
+            "panic exit"), EVENTS);
         assertEquals(1, instrumentation.plain.size());
         assertEquals(0, instrumentation.retransforming.size());
         assertEquals("", err());
@@ -86,7 +88,8 @@ class BootstrapTest
     void shouldWarnAndGoOnWhenTheRuntimeHasNoScheduler()
     {
         final int status = Bootstrap.start("", instrumentation, false, null, 2, stream(out), stream(err),
-            "io.goroutines.agent.install.NoSuchSched");
+            new SchedulerLink.Targets("io.goroutines.agent.install.NoSuchSched", FakePinning.class.getName(),
+                FakePanics.class.getName()));
 
         assertEquals(Bootstrap.CONTINUE, status);
         assertEquals(1, instrumentation.plain.size());
@@ -100,7 +103,29 @@ class BootstrapTest
         start("panic=log,debug=localhost:6060", false);
 
         assertTrue(err().contains("goroutines: these options do not reach the runtime yet, which keeps its defaults" +
-            " for them: panic, debug"), err());
+            " for them: debug"), err());
+    }
+
+    @Test
+    void shouldPassPinningAndPanicToTheRuntime()
+    {
+        assertEquals(Bootstrap.CONTINUE, start("pinning=fail,panic=log", false));
+
+        assertEquals(List.of("pinning fail", "panic log"), EVENTS.subList(3, 5));
+        assertEquals("", err());
+    }
+
+    @Test
+    void shouldWarnAndGoOnWhenTheRuntimeHasNoPinningDiagnostics()
+    {
+        final int status = Bootstrap.start("pinning=off", instrumentation, false, null, 2, stream(out), stream(err),
+            new SchedulerLink.Targets(FakeSched.class.getName(), "io.goroutines.agent.install.NoSuchPinning",
+                FakePanics.class.getName()));
+
+        assertEquals(Bootstrap.CONTINUE, status);
+        assertTrue(err().startsWith("goroutines: option pinning=off does not reach the runtime: this agent jar has" +
+            " no public static io.goroutines.agent.install.NoSuchPinning.configure(String)"), err());
+        assertEquals("panic exit", EVENTS.get(EVENTS.size() - 1));
     }
 
     @Test
@@ -113,7 +138,7 @@ class BootstrapTest
 
     private int start(final String agentArgs, final boolean attached)
     {
-        return Bootstrap.start(agentArgs, instrumentation, attached, "5", 2, stream(out), stream(err), FAKE_SCHED);
+        return Bootstrap.start(agentArgs, instrumentation, attached, "5", 2, stream(out), stream(err), FAKES);
     }
 
     private static PrintStream stream(final ByteArrayOutputStream bytes)
@@ -148,6 +173,34 @@ class BootstrapTest
         public static void enableUnwinding()
         {
             EVENTS.add("enableUnwinding");
+        }
+    }
+
+    /** Stands in for the runtime's pinning diagnostics. */
+    public static final class FakePinning
+    {
+        private FakePinning()
+        {
+        }
+
+        /** As {@code Pinning.configure}. */
+        public static void configure(final String mode)
+        {
+            EVENTS.add("pinning " + mode);
+        }
+    }
+
+    /** Stands in for the runtime's panic handling. */
+    public static final class FakePanics
+    {
+        private FakePanics()
+        {
+        }
+
+        /** As {@code Panics.configure}. */
+        public static void configure(final String mode)
+        {
+            EVENTS.add("panic " + mode);
         }
     }
 }

@@ -16,7 +16,7 @@ import io.goroutines.internal.sched.Sched;
  * </pre>
  * The scheduler's own frames at the bottom of the trace (the root runner, the carrier's loop) are
  * left out, as Go leaves out the runtime's. The handler is replaceable, for tests and for the
- * {@code panic=log} option.
+ * {@code panic=log} option ({@link #configure(String)}).
  */
 public final class Panics
 {
@@ -77,6 +77,29 @@ public final class Panics
         final Handler previous = handler;
         handler = next;
         return previous;
+    }
+
+    /**
+     * Sets the handler from the agent's option value ({@code panic=exit|log}); the agent calls this
+     * from premain.
+     *
+     * @param mode {@code exit} ({@link #EXIT}) or {@code log} ({@link #LOG})
+     * @throws IllegalArgumentException on any other value
+     */
+    public static void configure(final String mode)
+    {
+        if ("exit".equals(mode))
+        {
+            handler(EXIT);
+        }
+        else if ("log".equals(mode))
+        {
+            handler(LOG);
+        }
+        else
+        {
+            throw new IllegalArgumentException("panics: unknown mode '" + mode + "' (accepted: exit, log)");
+        }
     }
 
     /** Reports a panic to the handler; never throws (a failing handler is reported on stderr). */

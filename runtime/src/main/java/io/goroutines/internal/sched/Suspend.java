@@ -1,5 +1,7 @@
 package io.goroutines.internal.sched;
 
+import io.goroutines.internal.diag.Pinning;
+
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,7 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  *       return at once, else record what the scheduler must do when the root returns, set
  *       {@code SIG_UNWIND} and return (the frames save themselves on the way out);</li>
  *   <li>{@code SIG_NONE}: pinned (a frame that was not rewritten is on the stack): block the
- *       carrier thread itself, after handing its P to another carrier.</li>
+ *       carrier thread itself, after handing its P to another carrier. When the agent is active (the
+ *       root was entered armed) the park is first shown to {@link Pinning}, which reports the call
+ *       site once ({@code pinning=warn}) or throws ({@code pinning=fail}); this is the only place
+ *       the diagnostics cost anything, never the armed path.</li>
  * </ul>
  * A leaf can return without having parked (a permit, a stale unpark, a timeout): callers always
  * wait in a loop on their own condition, {@code while (!done) Suspend.park();}.
@@ -60,6 +65,7 @@ public final class Suspend
                 g.sig = G.SIG_UNWIND;
                 return;
             case G.SIG_NONE:
+                pinned(g);
                 Sched.parkPinned(g, 0);
                 return;
             default:
@@ -106,6 +112,7 @@ public final class Suspend
             case G.SIG_NONE:
                 if (timeoutNs > 0)
                 {
+                    pinned(g);
                     Sched.parkPinned(g, timeoutNs);
                 }
                 return;
@@ -194,6 +201,21 @@ public final class Suspend
                 return;
             default:
                 throw unwinding(g, "testYield");
+        }
+    }
+
+    /**
+     * A pinned park is about to block the carrier: with the agent active, a frame that was not
+     * rewritten (or a monitor, or a constructor) broke the chain of armed calls; {@link Pinning}
+     * names it. Without the agent every park pins by design, so there is nothing to report.
+     *
+     * @throws IllegalStateException with {@code pinning=fail}, before anything is blocked
+     */
+    private static void pinned(final G g)
+    {
+        if (g.armedRoot)
+        {
+            Pinning.pinned(g);
         }
     }
 

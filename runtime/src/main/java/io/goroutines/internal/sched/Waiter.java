@@ -17,10 +17,11 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link #complete()}; after releasing the lock it calls {@link #wake()}.</li>
  * </ol>
  * Because {@code complete()} runs under the lock that also guards the queue, a waiter is always
- * either still queued or done, never in between: that is what lets an interrupted plain thread
- * give up its place without losing or duplicating anything (it removes itself under the lock, or
- * finds that it was served and completes normally). Setting {@code done} before waking is what
- * makes the wake-up impossible to lose: the goroutine re-checks {@code done} after every park.
+ * either still queued or done, never in between: that is what lets an interrupted plain thread, or a
+ * goroutine whose pinned park throws ({@code pinning=fail}), give up its place without losing or
+ * duplicating anything (it removes itself under the lock, or finds that it was served and completes
+ * normally). Setting {@code done} before waking is what makes the wake-up impossible to lose: the
+ * goroutine re-checks {@code done} after every park.
  *
  * <p>Invariants:
  * <ul>
@@ -105,7 +106,14 @@ public class Waiter
         }
         while (!done)
         {
-            Suspend.park();
+            try
+            {
+                Suspend.park();
+            }
+            catch (final RuntimeException ex)
+            {
+                abandon(lock, ex); // pinning=fail: the park refused to block the carrier
+            }
             if (null == self && !done && Thread.currentThread().isInterrupted())
             {
                 cancel(lock);
@@ -115,6 +123,28 @@ public class Waiter
         {
             self.waitReason = null;
         }
+    }
+
+    /**
+     * The park threw ({@code pinning=fail} on a pinned goroutine): leaves the queue and rethrows, so
+     * that no waker hands a value to a waiter nobody waits on; unless it was served meanwhile, when
+     * the operation happened and {@code await} returns normally (nothing is lost either way).
+     */
+    private void abandon(final Object lock, final RuntimeException ex)
+    {
+        synchronized (lock)
+        {
+            if (null != queue)
+            {
+                queue.remove(this);
+                if (null != g)
+                {
+                    g.waitReason = null;
+                }
+                throw ex;
+            }
+        }
+        // Served under the lock before we took it: done is set, the loop ends.
     }
 
     /** Interrupted plain thread: leaves the queue and throws, unless it was served meanwhile. */

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PanicsTest
@@ -44,6 +46,27 @@ class PanicsTest
         assertTrue(dump.contains("com.example.Deep.f249(Deep.java:250)\n"));
         assertFalse(dump.contains("com.example.Deep.f50("));
         assertEquals(101 + 1, dump.split("\n").length, "header, 100 frames and the elision line");
+    }
+
+    @Test
+    void shouldTakeTheAgentsPanicModes()
+    {
+        final Panics.Handler previous = Panics.handler(Panics.EXIT);
+        try
+        {
+            Panics.configure("log");
+            assertSame(Panics.LOG, Panics.handler(Panics.EXIT));
+            Panics.configure("exit");
+            assertSame(Panics.EXIT, Panics.handler(Panics.EXIT));
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> Panics.configure("crash"));
+            assertEquals("panics: unknown mode 'crash' (accepted: exit, log)", ex.getMessage());
+            assertSame(Panics.EXIT, Panics.handler(Panics.EXIT), "a bad mode changes nothing");
+        }
+        finally
+        {
+            Panics.handler(previous);
+        }
     }
 
     @Test
