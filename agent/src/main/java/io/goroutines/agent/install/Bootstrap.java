@@ -121,8 +121,23 @@ public final class Bootstrap
         final TransformConfig config = new TransformConfig(
             options.forceSuspend(), options.verbose(), PinningMode.WARN == options.pinning());
         final GoroutineTransformer transformer = new GoroutineTransformer(config, log);
+        final ClassRewriter rewriter = new ClassRewriter()
+        {
+            @Override
+            public byte[] rewrite(final ClassLoader loader, final String internalName, final byte[] classfile,
+                final boolean canAddMembers)
+            {
+                return transformer.transform(loader, internalName, classfile, canAddMembers);
+            }
+
+            @Override
+            public byte[] takeTokenOnly(final ClassLoader loader, final String internalName, final byte[] classfile)
+            {
+                return transformer.takeTokenOnly(loader, internalName, classfile);
+            }
+        };
         Installer.install(instrumentation, new ClassFilter(options.include(), options.exclude()),
-            transformer::transform, log, options.verbose(), attached);
+            rewriter, log, options.verbose(), attached);
     }
 
     /**

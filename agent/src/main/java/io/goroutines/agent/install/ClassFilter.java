@@ -60,8 +60,25 @@ public final class ClassFilter
         return internalName.startsWith(RUNTIME_PREFIX) || include.isEmpty() || include.matches(internalName);
     }
 
+    /**
+     * Whether the class is one the options leave out ({@code exclude}, or not matched by
+     * {@code include}) although it is neither a JDK nor an agent class: such a class is not rewritten,
+     * but its suspendable methods still take the caller's token (see
+     * {@code GoroutineTransformer.takeTokenOnly}), so a goroutine that calls them pins instead of
+     * carrying the token into code further down.
+     */
+    public boolean leftOutByOptions(final ClassLoader loader, final String internalName)
+    {
+        return null != loader && null != internalName && loader != platformLoader && !isJdkOrAgent(internalName)
+            && !accepts(loader, internalName);
+    }
+
     private static boolean isJdkOrAgent(final String internalName)
     {
+        if (internalName.startsWith("jdk/proxy") || internalName.startsWith("com/sun/proxy/"))
+        {
+            return false; // a dynamic proxy may implement a @Goroutine interface: it must take the token
+        }
         for (final String prefix : JDK_PREFIXES)
         {
             if (internalName.startsWith(prefix))

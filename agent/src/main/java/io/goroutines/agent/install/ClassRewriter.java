@@ -16,4 +16,14 @@ public interface ClassRewriter
      * @return the new class file, or null when nothing changes
      */
     byte[] rewrite(ClassLoader loader, String internalName, byte[] classfile, boolean canAddMembers);
+
+    /**
+     * For a class the options leave out: only make its suspendable methods take the caller's token.
+     *
+     * @return the new class file, or null when nothing needs to change
+     */
+    default byte[] takeTokenOnly(final ClassLoader loader, final String internalName, final byte[] classfile)
+    {
+        return null;
+    }
 }

@@ -68,7 +68,8 @@ final class GoroutineClassFileTransformer implements ClassFileTransformer
     {
         if (!filter.accepts(loader, internalName))
         {
-            return null;
+            return filter.leftOutByOptions(loader, internalName)
+                ? takeTokenOnly(loader, internalName, classfile) : null;
         }
         final String outer = inProgress.get();
         if (null != outer)
@@ -119,6 +120,19 @@ final class GoroutineClassFileTransformer implements ClassFileTransformer
             }
         }
         return result;
+    }
+
+    private byte[] takeTokenOnly(final ClassLoader loader, final String internalName, final byte[] classfile)
+    {
+        try
+        {
+            return rewriter.takeTokenOnly(loader, internalName, classfile);
+        }
+        catch (final Throwable ex)
+        {
+            log.accept("goroutines: could not look at " + dotted(internalName) + " (" + ex + "); it is loaded unchanged");
+            return null;
+        }
     }
 
     private boolean wasRewrittenAtLoad(final ClassLoader loader, final String internalName)

@@ -134,7 +134,39 @@ public final class GoroutineTransformer
             // the class's frames cannot be computed: keep its own frames and only take the token
             warn.accept("goroutines: " + internalName.replace('/', '.') + ": its methods are left as they were"
                 + " (they only take the caller's token and pin if something they call parks): " + e.getMessage());
-            return takeTokenOnly(classfile, suspendable);
+            return takeTokenOnly(hierarchy, classfile, suspendable, "its class's types are not all known: "
+                + e.getMessage());
+        }
+    }
+
+    /**
+     * For a class that is not to be rewritten (left out by the agent's options): its suspendable
+     * methods only take the caller's token, so that a goroutine calling them pins rather than carrying
+     * the token into code further down. Never throws.
+     *
+     * @return the new class file, or null when it has no suspendable method (or on failure, with a warning)
+     */
+    public byte[] takeTokenOnly(final ClassLoader loader, final String internalName, final byte[] classfile)
+    {
+        try
+        {
+            if (null == internalName || isRuntimeInternal(internalName))
+            {
+                return null;
+            }
+            final TypeHierarchy hierarchy = TypeHierarchy.of(loader);
+            final ClassInfo info = TypeHierarchy.parse(classfile);
+            hierarchy.define(info);
+            final Set<String> suspendable = declaredSuspendable(hierarchy, info);
+            final boolean hasLambdas = info.methods().keySet().stream().anyMatch(k -> k.startsWith("lambda$"));
+            return suspendable.isEmpty() && !hasLambdas ? null : takeTokenOnly(hierarchy, classfile, suspendable,
+                "its class is left out by the agent's include/exclude options");
+        }
+        catch (final Throwable t)
+        {
+            warn.accept("goroutines: class " + String.valueOf(internalName).replace('/', '.')
+                + " left as it was: " + t);
+            return null;
         }
     }
 
@@ -143,15 +175,21 @@ public final class GoroutineTransformer
      * its own stack map frames are kept (an instruction with no stack effect at offset 0 leaves
      * them valid), so nothing about its types needs to be known.
      */
-    private static byte[] takeTokenOnly(final byte[] classfile, final Set<String> suspendable)
+    private byte[] takeTokenOnly(final TypeHierarchy hierarchy, final byte[] classfile, final Set<String> suspendable,
+        final String reason)
     {
         final ClassNode cn = new ClassNode();
         new ClassReader(classfile).accept(cn, 0);
+        addLambdaBodies(hierarchy, cn, suspendable, false);
+        if (suspendable.isEmpty())
+        {
+            return null;
+        }
         for (final MethodNode m : cn.methods)
         {
             if (suspendable.contains(m.name + m.desc) && isRewritable(m))
             {
-                MethodRewriter.takeTokenOnly(cn, m);
+                MethodRewriter.takeTokenOnly(cn, m, reason);
             }
         }
         final ClassWriter cw = new ClassWriter(0);
@@ -278,6 +316,7 @@ public final class GoroutineTransformer
             originals.put(m, copy(m));
         }
         final Set<String> plain = new HashSet<>();
+        final Map<String, String> plainReasons = new HashMap<>();
         for (int attempt = 0; attempt < 4; attempt++)
         {
             for (final MethodNode m : targets)
@@ -287,7 +326,7 @@ public final class GoroutineTransformer
                 final MethodRewriter rewriter = new MethodRewriter(cn, m, hierarchy, suspendableCall, config);
                 if (plain.contains(key))
                 {
-                    MethodRewriter.takeTokenOnly(cn, m);
+                    MethodRewriter.takeTokenOnly(cn, m, plainReasons.get(key));
                     continue;
                 }
                 try
@@ -303,9 +342,10 @@ public final class GoroutineTransformer
                 catch (final Exception | LinkageError e)
                 {
                     plain.add(key);
+                    plainReasons.put(key, "it could not be analysed: " + e);
                     warnPlain(cn, m, e.toString());
                     restore(m, originals.get(m));
-                    MethodRewriter.takeTokenOnly(cn, m);
+                    MethodRewriter.takeTokenOnly(cn, m, plainReasons.get(key));
                 }
             }
             for (final MethodNode m : targets)
@@ -329,6 +369,7 @@ public final class GoroutineTransformer
                 {
                     throw e;
                 }
+                plainReasons.put(key, "the rewritten method would exceed the JVM's 64 KB limit");
                 warnPlain(cn, findMethod(cn, key), "the rewritten method would exceed the JVM's 64 KB limit");
                 continue;
             }
@@ -338,6 +379,7 @@ public final class GoroutineTransformer
                 return out;
             }
             plain.add(failed);
+            plainReasons.put(failed, "the rewritten code did not verify");
         }
         throw new IllegalStateException("transform: could not produce a verifiable class");
     }

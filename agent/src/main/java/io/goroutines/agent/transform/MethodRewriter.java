@@ -111,9 +111,10 @@ final class MethodRewriter
     {
         if ((method.access & Opcodes.ACC_SYNCHRONIZED) != 0 || hasSubroutines())
         {
-            consumeOnly();
-            pinnedSites.add(describe() + ": " + ((method.access & Opcodes.ACC_SYNCHRONIZED) != 0
-                ? "synchronized method (a park inside it pins)" : "JSR/RET subroutines (class file older than Java 6)"));
+            final String reason = (method.access & Opcodes.ACC_SYNCHRONIZED) != 0
+                ? "synchronized method" : "JSR/RET subroutines (class file older than Java 6)";
+            consumeOnly(reason);
+            pinnedSites.add(describe() + ": " + reason + " (a park inside it pins)");
             return 0;
         }
         insertLeafCalls();
@@ -127,7 +128,8 @@ final class MethodRewriter
         if (points.isEmpty())
         {
             removeUnusedLeafCalls();
-            consumeOnly();
+            consumeOnly(pinnedSites.isEmpty() ? "no suspendable call in it"
+                : "its suspendable calls are all under a monitor or inside constructor arguments");
             return 0;
         }
         final int methodId = register(points);
@@ -153,19 +155,19 @@ final class MethodRewriter
     }
 
     /** Only takes the caller's token: {@code G.consume()} at entry. */
-    private void consumeOnly()
+    private void consumeOnly(final String reason)
     {
-        takeTokenOnly(owner, method);
+        takeTokenOnly(owner, method, reason);
     }
 
     /**
      * Makes {@code m} take the caller's token at entry and nothing more (a park below it pins); it
      * is registered, with no call site, so that diagnostics know it as a rewritten method.
      */
-    static void takeTokenOnly(final ClassNode owner, final MethodNode m)
+    static void takeTokenOnly(final ClassNode owner, final MethodNode m, final String reason)
     {
         m.instructions.insert(Emit.consumeToken());
-        MethodRegistry.register(owner.name, m.name, m.desc, owner.sourceFile, new int[0]);
+        MethodRegistry.registerPlain(owner.name, m.name, m.desc, owner.sourceFile, reason);
     }
 
     /** Inserts the preemption points at back-edges and, in test mode, a yield at entry. */

@@ -37,7 +37,8 @@ class ClassFilterTest
         "java/lang/Thread,false",
         "jdk/internal/reflect/GeneratedMethodAccessor1,false",
         "sun/reflect/GeneratedMethodAccessor1,false",
-        "com/sun/proxy/$Proxy1,false",
+        "com/sun/proxy/$Proxy1,true",
+        "jdk/proxy1/$Proxy7,true",
         "io/goroutines/agent/GoroutinesAgent,false",
         "io/goroutines/agent/shaded/org/objectweb/asm/ClassReader,false",
         "io/goroutines/internal/sched/Sched,true",
@@ -57,6 +58,19 @@ class ClassFilterTest
         {
             assertTrue(all.accepts(loader, "com/example/Main"));
         }
+    }
+
+    @Test
+    void shouldTellClassesLeftOutByTheOptionsFromJdkAndAgentClasses()
+    {
+        final ClassFilter filter = new ClassFilter(ClassGlobs.parse("com.example.**"), ClassGlobs.parse("com.example.gen.*"));
+
+        assertTrue(filter.leftOutByOptions(APP, "org/acme/Main"), "not included");
+        assertTrue(filter.leftOutByOptions(APP, "com/example/gen/Stub"), "excluded");
+        assertFalse(filter.leftOutByOptions(APP, "com/example/Main"), "rewritten");
+        assertFalse(filter.leftOutByOptions(APP, "java/util/ArrayList"), "JDK");
+        assertFalse(filter.leftOutByOptions(APP, "io/goroutines/agent/cli/Main"), "agent");
+        assertFalse(filter.leftOutByOptions(null, "org/acme/Main"), "bootstrap loader");
     }
 
     @Test

@@ -616,14 +616,18 @@ public final class Pinning
                 ", which is not @Goroutine", "annotate the interface method " + declaration + " @Goroutine" +
                 (null != at.proxy ? " or use io.goroutines.Task or Action" : ""));
         }
+        final String plainReason = at.culpritFacts.entry().plainReason();
+        if (null != plainReason && !plainReason.startsWith("its suspendable calls are all"))
+        {
+            return line(UNINSTRUMENTED, culprit + " was left as it was (" + plainReason + ") and calls " + entered,
+                plainReason.contains("include/exclude")
+                    ? "let the agent rewrite " + at.culprit.getClassName() + " (its include/exclude options)"
+                    : "see the agent's warning about " + at.culprit.getClassName() + " at class load");
+        }
         // What is left: the agent found the call under an uninitialised object (a constructor call's
-        // arguments in a shape it cannot move), or, for a method with no suspension point at all, it
-        // may have left the whole method as it was (then it warned when the class was loaded).
+        // arguments in a shape it cannot move).
         return line(CONSTRUCTOR, culprit + " calls " + entered + " in the arguments of a constructor call",
-            "store the blocking call's result in a local variable before the new expression" +
-            (0 == at.culpritFacts.entry().siteLines().length ? " (if the agent warned that it left " +
-            at.culprit.getClassName() + "." + at.culprit.getMethodName() + " as it was, that warning gives the" +
-            " reason instead)" : ""));
+            "store the blocking call's result in a local variable before the new expression");
     }
 
     /** The culprit was not rewritten: a constructor, JDK code, reflection, a plain lambda or method. */

@@ -13,8 +13,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class MethodRegistry
 {
-    /** One registered method. {@code siteLines[k]} is the source line of call site k, or -1. */
-    public record Entry(String owner, String name, String descriptor, String sourceFile, int[] siteLines)
+    /**
+     * One registered method. {@code siteLines[k]} is the source line of call site k, or -1.
+     * {@code plainReason} is null for a method rewritten into a state machine, else why it was left
+     * as it was (it only takes the caller's token, and a park below it pins).
+     */
+    public record Entry(String owner, String name, String descriptor, String sourceFile, int[] siteLines,
+        String plainReason)
     {
         /** {@code com.example.Main.run(Main.java:42)} for call site {@code site}, as a stack trace prints it. */
         public String frame(final int site)
@@ -39,9 +44,22 @@ public final class MethodRegistry
     {
     }
 
-    /** Registers a method and returns its id. */
+    /** Registers a rewritten method and returns its id. */
     public static int register(
         final String owner, final String name, final String descriptor, final String sourceFile, final int[] siteLines)
+    {
+        return register(owner, name, descriptor, sourceFile, siteLines, null);
+    }
+
+    /** Registers a method that was left as it was (it only takes the token), with the reason. */
+    public static int registerPlain(
+        final String owner, final String name, final String descriptor, final String sourceFile, final String reason)
+    {
+        return register(owner, name, descriptor, sourceFile, new int[0], reason);
+    }
+
+    private static int register(final String owner, final String name, final String descriptor,
+        final String sourceFile, final int[] siteLines, final String plainReason)
     {
         synchronized (LOCK)
         {
@@ -56,7 +74,7 @@ public final class MethodRegistry
                 }
                 array = bigger;
             }
-            array.set(id, new Entry(owner, name, descriptor, sourceFile, siteLines.clone()));
+            array.set(id, new Entry(owner, name, descriptor, sourceFile, siteLines.clone(), plainReason));
             entries = array; // release; pairs with the volatile read in entry()
             BY_NAME.put(owner + '.' + name + descriptor, id);
             return id;
