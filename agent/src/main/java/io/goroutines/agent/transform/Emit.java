@@ -62,6 +62,12 @@ final class Emit
         return new MethodInsnNode(Opcodes.INVOKESTATIC, G, "current", "()" + G_DESC, false);
     }
 
+    /** A static helper of {@code G} (arm, signalled, unwinding, preemptRequested). Stack: as its descriptor. */
+    static AbstractInsnNode gHelper(final String name, final String desc)
+    {
+        return new MethodInsnNode(Opcodes.INVOKESTATIC, G, name, desc, false);
+    }
+
     /** {@code G.consume()}. Stack: {@code ->}. */
     static AbstractInsnNode consumeToken()
     {

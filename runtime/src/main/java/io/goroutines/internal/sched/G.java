@@ -166,6 +166,44 @@ public final class G
     }
 
     /**
+     * Before a suspendable call in rewritten code: arms the token, unless the frame runs as plain
+     * code ({@code g == null}). Emitted by the agent; a few bytes of bytecode, inlined by the JIT.
+     */
+    public static void arm(final G g)
+    {
+        if (null != g)
+        {
+            g.sig = SIG_CALL;
+        }
+    }
+
+    /** After a suspendable call in rewritten code: whether the slow path must look at the signal. */
+    public static boolean signalled(final G g)
+    {
+        return null != g && SIG_NONE != g.sig;
+    }
+
+    /**
+     * The slow path after a suspendable call: true when the callee parked (this frame must save
+     * itself and return); otherwise the callee was not rewritten and left the token: it is dropped.
+     */
+    public static boolean unwinding(final G g)
+    {
+        if (SIG_UNWIND == g.sig)
+        {
+            return true;
+        }
+        g.sig = SIG_NONE;
+        return false;
+    }
+
+    /** At a loop back-edge of rewritten code: whether the goroutine should yield now. */
+    public static boolean preemptRequested(final G g)
+    {
+        return null != g && g.preempt;
+    }
+
+    /**
      * Entry of a suspendable method that cannot suspend (synchronized, too large to rewrite, or with
      * no suspendable call): takes the caller's token so that it cannot be mistaken for a token by a
      * rewritten method called further down through non-rewritten code. Emitted by the agent.

@@ -1,0 +1,501 @@
+package io.goroutines.agent.transform;
+
+import io.goroutines.agent.analysis.SuspensionPoint;
+import io.goroutines.agent.analysis.TypeFrame;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.BasicValue;
+
+/**
+ * Emits the state machine of one method whose suspension points are known (the code shape is in
+ * {@link MethodRewriter}'s class comment).
+ *
+ * <h2>Why layouts</h2>
+ * The JIT inlines a method only while its bytecode is small (325 bytes for a hot call), so the code
+ * a rewrite adds decides whether a rewritten call chain inlines as the original one does. Call sites
+ * whose saved values have the same types (the same live locals, operand stack and saved arguments:
+ * a <em>layout</em>) share one save block and one restore block; each site adds only its fast path
+ * (arm, call, check: three static calls to tiny {@code G} helpers that the JIT inlines), a stub that
+ * records its site id and jumps to the save block, and a tail that pushes its call's arguments and
+ * jumps back to the call. In a method whose sites all look alike (a dispatcher calling one of many
+ * methods with the same locals live) the added code no longer grows with a save and a restore per
+ * site.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>the saved slots of a layout are numbered the same way by its save and its restore block;</li>
+ *   <li>{@code siteLocal} holds the site id from the stub to the {@code push} and from the
+ *       {@code resume} to the site's tail;</li>
+ *   <li>a layout's restore block leaves exactly the types the analysis found before each of its
+ *       calls (locals, operand stack below the arguments), so the verifier accepts the merge.</li>
+ * </ul>
+ */
+final class StateMachineGenerator
+{
+    private final MethodNode method;
+    private final List<SuspensionPoint> points;
+    private final int methodId;
+    private final Type returnType;
+    private final int gLocal;
+    private final int framesLocal;
+    private final int siteLocal;
+    /** First temp local; temps are shared between sites and layouts (dead between them). */
+    private final int tempBase;
+    private int maxLocals;
+    private final LabelNode dispatch = new LabelNode();
+    private final Map<String, Layout> layouts = new LinkedHashMap<>();
+    /** Per site: its layout. */
+    private final List<Layout> layoutOf = new ArrayList<>();
+
+    /** Sites whose saved values have the same types. */
+    private final class Layout
+    {
+        final TypeFrame frame;
+        final Type[] stackTypes;
+        final int[] stackTemps;
+        /** Receiver and arguments of a virtual call (saved); empty for static calls. */
+        final Type[] argTypes;
+        final int[] argTemps;
+        final LabelNode save = new LabelNode();
+        final LabelNode restore = new LabelNode();
+        final List<Integer> sites = new ArrayList<>();
+        final List<LabelNode> tails = new ArrayList<>();
+
+        Layout(final TypeFrame frame, final Type[] argTypes, final Type[] stackTypes)
+        {
+            this.frame = frame;
+            this.argTypes = argTypes;
+            this.stackTypes = stackTypes;
+            int t = tempBase;
+            argTemps = new int[argTypes.length];
+            for (int a = 0; a < argTypes.length; a++)
+            {
+                argTemps[a] = t;
+                t += argTypes[a].getSize();
+            }
+            stackTemps = new int[stackTypes.length];
+            for (int s = 0; s < stackTypes.length; s++)
+            {
+                stackTemps[s] = t;
+                t += stackTypes[s].getSize();
+            }
+            maxLocals = Math.max(maxLocals, t);
+        }
+
+        /** Saved locals: those with a known type, in index order. */
+        List<Integer> locals()
+        {
+            final List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < frame.getLocals(); i++)
+            {
+                final BasicValue v = frame.getLocal(i);
+                if (null != v.getType())
+                {
+                    out.add(i);
+                }
+            }
+            return out;
+        }
+
+        /** Every saved value's type, in slot order: locals, operand stack, arguments. */
+        List<Type> savedTypes()
+        {
+            final List<Type> out = new ArrayList<>();
+            for (final int i : locals())
+            {
+                out.add(frame.getLocal(i).getType());
+            }
+            out.addAll(List.of(stackTypes));
+            out.addAll(List.of(argTypes));
+            return out;
+        }
+    }
+
+    StateMachineGenerator(final MethodNode method, final List<SuspensionPoint> points, final int methodId)
+    {
+        this.method = method;
+        this.points = points;
+        this.methodId = methodId;
+        this.returnType = Type.getReturnType(method.desc);
+        gLocal = method.maxLocals;
+        framesLocal = gLocal + 1;
+        siteLocal = gLocal + 2;
+        tempBase = gLocal + 3;
+        maxLocals = tempBase;
+    }
+
+    /** Rewrites the method in place. */
+    void apply()
+    {
+        final InsnList stubs = new InsnList();
+        final List<InsnList> siteTails = new ArrayList<>();
+        for (final SuspensionPoint p : points)
+        {
+            final Layout layout = layoutFor(p);
+            layoutOf.add(layout);
+            layout.sites.add(p.index());
+            final LabelNode callLabel = new LabelNode();
+            final LabelNode after = new LabelNode();
+            final LabelNode slow = new LabelNode();
+            fastPath(p, layout, callLabel, after, slow);
+            stubs.add(slowStub(p, layout, slow, after));
+            final LabelNode tail = new LabelNode();
+            layout.tails.add(tail);
+            siteTails.add(siteTail(p, layout, tail, callLabel));
+        }
+        method.instructions.insert(prologue());
+        final InsnList out = new InsnList();
+        out.add(stubs);
+        for (final Layout layout : layouts.values())
+        {
+            out.add(saveBlock(layout));
+        }
+        out.add(dispatchBlock());
+        for (final Layout layout : layouts.values())
+        {
+            out.add(restoreBlock(layout));
+        }
+        for (final InsnList tail : siteTails)
+        {
+            out.add(tail);
+        }
+        method.instructions.add(out);
+        method.maxLocals = maxLocals;
+    }
+
+    private Layout layoutFor(final SuspensionPoint p)
+    {
+        final MethodInsnNode call = p.call();
+        final TypeFrame f = p.frame();
+        final boolean isStatic = call.getOpcode() == Opcodes.INVOKESTATIC;
+        final Type[] args = Type.getArgumentTypes(call.desc);
+        final int nArgs = isStatic ? 0 : args.length + 1;
+        final int below = f.getStackSize() - (isStatic ? args.length : nArgs);
+        final Type[] argTypes = new Type[nArgs];
+        for (int a = 0; a < nArgs; a++)
+        {
+            argTypes[a] = a == 0 ? f.getStack(below).getType() : args[a - 1];
+        }
+        final Type[] stackTypes = new Type[below];
+        for (int s = 0; s < below; s++)
+        {
+            stackTypes[s] = f.getStack(s).getType();
+        }
+        final StringBuilder key = new StringBuilder();
+        for (int i = 0; i < f.getLocals(); i++)
+        {
+            final Type t = f.getLocal(i).getType();
+            key.append(null == t ? "." : t.getDescriptor()).append(',');
+        }
+        key.append('|');
+        for (final Type t : stackTypes)
+        {
+            key.append(t.getDescriptor());
+        }
+        key.append('|');
+        for (final Type t : argTypes)
+        {
+            key.append(t.getDescriptor());
+        }
+        return layouts.computeIfAbsent(key.toString(), k -> new Layout(f, argTypes, stackTypes));
+    }
+
+    /** The entry: take the token, or resume, or run pinned. */
+    private InsnList prologue()
+    {
+        final InsnList l = new InsnList();
+        final LabelNode body = new LabelNode();
+        final LabelNode notCall = new LabelNode();
+        l.add(Emit.currentG());
+        l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(new JumpInsnNode(Opcodes.IFNULL, body));
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.getSig());
+        l.add(Emit.iconst(Emit.SIG_CALL));
+        l.add(new JumpInsnNode(Opcodes.IF_ICMPNE, notCall));
+        l.add(Emit.setSig(gLocal, Emit.SIG_NONE));
+        l.add(new JumpInsnNode(Opcodes.GOTO, body));
+        l.add(notCall);
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.getSig());
+        l.add(Emit.iconst(Emit.SIG_RESUME));
+        l.add(new JumpInsnNode(Opcodes.IF_ICMPEQ, dispatch));
+        l.add(new InsnNode(Opcodes.ACONST_NULL));
+        l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
+        l.add(body);
+        return l;
+    }
+
+    /** The code around call site p, in place: spill (virtual calls), arm, call, check. */
+    private void fastPath(final SuspensionPoint p, final Layout layout, final LabelNode callLabel,
+        final LabelNode after, final LabelNode slow)
+    {
+        final InsnList pre = new InsnList();
+        if (p.preemption())
+        {
+            pre.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+            pre.add(Emit.gHelper("preemptRequested", "(" + Emit.G_DESC + ")Z"));
+            pre.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        }
+        for (int a = layout.argTypes.length - 1; a >= 0; a--)
+        {
+            pre.add(Emit.store(layout.argTypes[a], layout.argTemps[a]));
+        }
+        for (int a = 0; a < layout.argTypes.length; a++)
+        {
+            pre.add(Emit.load(layout.argTypes[a], layout.argTemps[a]));
+        }
+        pre.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        pre.add(Emit.gHelper("arm", "(" + Emit.G_DESC + ")V"));
+        pre.add(callLabel);
+        method.instructions.insertBefore(p.call(), pre);
+
+        final InsnList post = new InsnList();
+        post.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        post.add(Emit.gHelper("signalled", "(" + Emit.G_DESC + ")Z"));
+        post.add(new JumpInsnNode(Opcodes.IFNE, slow));
+        post.add(after);
+        method.instructions.insert(p.call(), post);
+    }
+
+    /** Out of line: a stale token goes back to the fast path; an unwind records the site and saves. */
+    private InsnList slowStub(final SuspensionPoint p, final Layout layout, final LabelNode slow,
+        final LabelNode after)
+    {
+        final InsnList l = new InsnList();
+        l.add(slow);
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.gHelper("unwinding", "(" + Emit.G_DESC + ")Z"));
+        l.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        l.add(Emit.pop(Type.getReturnType(p.call().desc)));
+        l.add(Emit.iconst(p.index()));
+        l.add(new VarInsnNode(Opcodes.ISTORE, siteLocal));
+        l.add(new JumpInsnNode(Opcodes.GOTO, layout.save));
+        return l;
+    }
+
+    /** Saves the frame of any site of the layout (its id in siteLocal) and returns a dummy value. */
+    private InsnList saveBlock(final Layout layout)
+    {
+        final InsnList l = new InsnList();
+        l.add(layout.save);
+        for (int s = layout.stackTypes.length - 1; s >= 0; s--)
+        {
+            if (isNull(layout.stackTypes[s]))
+            {
+                l.add(new InsnNode(Opcodes.POP));
+            }
+            else
+            {
+                l.add(Emit.store(layout.stackTypes[s], layout.stackTemps[s]));
+            }
+        }
+        int prims = 0;
+        int refs = 0;
+        for (final Type t : layout.savedTypes())
+        {
+            if (!isNull(t))
+            {
+                if (Emit.Slot.of(t).isRef())
+                {
+                    refs++;
+                }
+                else
+                {
+                    prims++;
+                }
+            }
+        }
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.getFrames());
+        l.add(new InsnNode(Opcodes.DUP));
+        l.add(new VarInsnNode(Opcodes.ASTORE, framesLocal));
+        l.add(Emit.iconst(methodId));
+        l.add(new VarInsnNode(Opcodes.ILOAD, siteLocal));
+        l.add(Emit.iconst(prims));
+        l.add(Emit.iconst(refs));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.FRAMES, "push", "(IIII)V", false));
+        final int[] next = {0, 0};
+        for (final int i : layout.locals())
+        {
+            save(l, layout.frame.getLocal(i).getType(), i, next);
+        }
+        for (int s = 0; s < layout.stackTypes.length; s++)
+        {
+            save(l, layout.stackTypes[s], layout.stackTemps[s], next);
+        }
+        for (int a = 0; a < layout.argTypes.length; a++)
+        {
+            save(l, layout.argTypes[a], layout.argTemps[a], next);
+        }
+        l.add(Emit.returnZero(returnType));
+        return l;
+    }
+
+    private void save(final InsnList l, final Type type, final int local, final int[] next)
+    {
+        if (!isNull(type))
+        {
+            l.add(Emit.put(framesLocal, Emit.Slot.of(type).isRef() ? next[1]++ : next[0]++, type, local));
+        }
+    }
+
+    /** Re-entry: finds the saved site and jumps to its layout's restore block. */
+    private InsnList dispatchBlock()
+    {
+        final InsnList l = new InsnList();
+        l.add(dispatch);
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.getFrames());
+        l.add(new InsnNode(Opcodes.DUP));
+        l.add(new VarInsnNode(Opcodes.ASTORE, framesLocal));
+        l.add(Emit.iconst(methodId));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.FRAMES, "resume", "(I)I", false));
+        if (layouts.size() == 1)
+        {
+            l.add(new VarInsnNode(Opcodes.ISTORE, siteLocal));
+            l.add(new JumpInsnNode(Opcodes.GOTO, layoutOf.get(0).restore));
+            return l;
+        }
+        l.add(new InsnNode(Opcodes.DUP));
+        l.add(new VarInsnNode(Opcodes.ISTORE, siteLocal));
+        final LabelNode[] targets = new LabelNode[points.size()];
+        for (int k = 0; k < targets.length; k++)
+        {
+            targets[k] = layoutOf.get(k).restore;
+        }
+        l.add(new TableSwitchInsnNode(0, targets.length - 1, targets[0], targets));
+        return l;
+    }
+
+    /** Restores locals, saved arguments and the operand stack of the layout, then goes to the site's tail. */
+    private InsnList restoreBlock(final Layout layout)
+    {
+        final InsnList l = new InsnList();
+        l.add(layout.restore);
+        final int[] next = {0, 0};
+        for (final int i : layout.locals())
+        {
+            final Type type = layout.frame.getLocal(i).getType();
+            l.add(restore(type, next));
+            l.add(Emit.store(type, i));
+        }
+        // slots are numbered locals, stack, arguments: read the stack's first, push them last
+        final int[] stackNext = {next[0], next[1]};
+        for (final Type s : layout.stackTypes)
+        {
+            skip(s, next);
+        }
+        for (int a = 0; a < layout.argTypes.length; a++)
+        {
+            l.add(restore(layout.argTypes[a], next));
+            l.add(Emit.store(layout.argTypes[a], layout.argTemps[a]));
+        }
+        for (final Type s : layout.stackTypes)
+        {
+            l.add(restore(s, stackNext));
+        }
+        l.add(new VarInsnNode(Opcodes.ALOAD, framesLocal));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.FRAMES, "pop", "()V", false));
+        if (layout.sites.size() == 1)
+        {
+            l.add(new JumpInsnNode(Opcodes.GOTO, layout.tails.get(0)));
+        }
+        else
+        {
+            // sites of one layout are usually a dense run of ids: a tableswitch is half the size
+            final int first = layout.sites.get(0);
+            final int last = layout.sites.get(layout.sites.size() - 1);
+            l.add(new VarInsnNode(Opcodes.ILOAD, siteLocal));
+            if (last - first + 1 <= 2 * layout.sites.size())
+            {
+                final LabelNode[] table = new LabelNode[last - first + 1];
+                java.util.Arrays.fill(table, layout.tails.get(0));
+                for (int k = 0; k < layout.sites.size(); k++)
+                {
+                    table[layout.sites.get(k) - first] = layout.tails.get(k);
+                }
+                l.add(new TableSwitchInsnNode(first, last, layout.tails.get(0), table));
+            }
+            else
+            {
+                final int[] keys = new int[layout.sites.size()];
+                for (int k = 0; k < keys.length; k++)
+                {
+                    keys[k] = layout.sites.get(k);
+                }
+                l.add(new LookupSwitchInsnNode(layout.tails.get(0), keys, layout.tails.toArray(new LabelNode[0])));
+            }
+        }
+        return l;
+    }
+
+    /** Pushes the call's arguments (saved ones, or dummies for a static call) and re-enters the call. */
+    private InsnList siteTail(final SuspensionPoint p, final Layout layout, final LabelNode tail,
+        final LabelNode callLabel)
+    {
+        final InsnList l = new InsnList();
+        l.add(tail);
+        if (layout.argTypes.length == 0)
+        {
+            for (final Type a : Type.getArgumentTypes(p.call().desc))
+            {
+                l.add(Emit.zero(a));
+            }
+        }
+        else
+        {
+            for (int a = 0; a < layout.argTypes.length; a++)
+            {
+                l.add(Emit.load(layout.argTypes[a], layout.argTemps[a]));
+            }
+        }
+        l.add(new JumpInsnNode(Opcodes.GOTO, callLabel));
+        return l;
+    }
+
+    private InsnList restore(final Type type, final int[] next)
+    {
+        if (isNull(type))
+        {
+            final InsnList l = new InsnList();
+            l.add(new InsnNode(Opcodes.ACONST_NULL));
+            return l;
+        }
+        return Emit.get(framesLocal, Emit.Slot.of(type).isRef() ? next[1]++ : next[0]++, type);
+    }
+
+    private static void skip(final Type type, final int[] next)
+    {
+        if (!isNull(type))
+        {
+            if (Emit.Slot.of(type).isRef())
+            {
+                next[1]++;
+            }
+            else
+            {
+                next[0]++;
+            }
+        }
+    }
+
+    private static boolean isNull(final Type type)
+    {
+        return "Lnull;".equals(type.getDescriptor());
+    }
+}
