@@ -89,7 +89,7 @@ public final class Driver
         self.current = g;
         try
         {
-            int sig = G.SIG_CALL;
+            int sig = io.goroutines.internal.sched.Tokens.of("run", "()Ljava/lang/Object;");
             while (true)
             {
                 g.sig = sig;

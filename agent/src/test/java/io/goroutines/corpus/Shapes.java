@@ -618,6 +618,38 @@ public final class Shapes
             List.of(1, 2, 3).forEach(i -> acc.add(f(i)));
             return acc + "/" + f(9);
         });
+        // tokens left behind by a call that never reached its callee must not be taken by anyone
+        m.put("staleTokenAfterNullReceiver", () -> {
+            final Types.Greeter g = null;
+            try
+            {
+                g.greet();
+            }
+            catch (final NullPointerException e)
+            {
+                Effects.hit("npe");
+            }
+            return plainOne() + "/" + f(1);
+        });
+        m.put("staleTokenThenJdkCallback", () -> {
+            final Types.Greeter g = null;
+            final List<Object> acc = new ArrayList<>();
+            try
+            {
+                g.greet();
+            }
+            catch (final NullPointerException e)
+            {
+                List.of(1, 2).forEach(i -> acc.add(f(i)));
+            }
+            return acc + "/" + f(2);
+        });
+        m.put("classInitCallsSuspendable", () -> Lazy.get());
+        m.put("methodRefMadeInClassWithoutLambdas", () -> RefMaker.make().run() + "/" + f(1));
+        m.put("liveValueOfInaccessibleType", () -> {
+            final Object o = io.goroutines.corpus.hidden.Factory.make();
+            return f(1) + "/" + o;
+        });
         m.put("streamCallback", () -> List.of(4, 5, 6).stream().map(i -> f(i) * 2).reduce(0, Integer::sum) + f(0));
         return m;
     }
@@ -628,6 +660,34 @@ public final class Shapes
     {
         @Goroutine
         Object make(Object a, Object b);
+    }
+
+    /** Plain, logs its entry, then calls a suspendable method (pins when reached from a goroutine). */
+    static Object plainOne()
+    {
+        Effects.hit("plainOne entered");
+        return f(3) * 100;
+    }
+
+    /** A class whose static initialiser calls a suspendable method: it runs between arming and entry. */
+    static final class Lazy
+    {
+        static final int X = f(5) * 10;
+
+        @Goroutine
+        static int get()
+        {
+            return X + f(1);
+        }
+    }
+
+    /** Makes a method reference to plain code, but has no lambda body and no @Goroutine method. */
+    static final class RefMaker
+    {
+        static Shape make()
+        {
+            return Shapes::plainCompute;
+        }
     }
 
     /** Not suspendable, but calls suspendable methods: called from a goroutine they pin. */

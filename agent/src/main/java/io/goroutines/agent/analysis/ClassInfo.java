@@ -10,9 +10,10 @@ import java.util.Map;
  * @param superName   internal name of the superclass, null for {@code java/lang/Object} and interfaces' Object
  * @param interfaces  internal names of the direct superinterfaces
  * @param isInterface whether it is an interface
+ * @param isPublic    whether it is public (else only its package may name it)
  * @param methods     declared methods by {@code name + descriptor}
  */
-public record ClassInfo(String name, String superName, String[] interfaces, boolean isInterface,
+public record ClassInfo(String name, String superName, String[] interfaces, boolean isInterface, boolean isPublic,
     Map<String, MethodInfo> methods)
 {
     /**

@@ -28,7 +28,7 @@ public final class TypeHierarchy
     /** Descriptor of the {@code @Goroutine} annotation. */
     public static final String GOROUTINE_DESC = "Lio/goroutines/annotation/Goroutine;";
 
-    private static final ClassInfo MISSING = new ClassInfo("<missing>", null, new String[0], false, Map.of());
+    private static final ClassInfo MISSING = new ClassInfo("<missing>", null, new String[0], false, false, Map.of());
     private static final Map<String, ClassInfo> JDK = new ConcurrentHashMap<>();
     private static final Map<ClassLoader, TypeHierarchy> BY_LOADER = new WeakHashMap<>();
     private static final TypeHierarchy BOOT = new TypeHierarchy(null);
@@ -64,7 +64,7 @@ public final class TypeHierarchy
         final ClassReader reader = new ClassReader(classfile);
         final Map<String, ClassInfo.MethodInfo> methods = new HashMap<>();
         final String[] header = new String[2];
-        final boolean[] iface = new boolean[1];
+        final boolean[] iface = new boolean[2];
         final String[][] interfaces = new String[1][];
         reader.accept(new ClassVisitor(Opcodes.ASM9)
         {
@@ -75,6 +75,7 @@ public final class TypeHierarchy
                 header[0] = name;
                 header[1] = superName;
                 iface[0] = (access & Opcodes.ACC_INTERFACE) != 0;
+                iface[1] = (access & Opcodes.ACC_PUBLIC) != 0;
                 interfaces[0] = null == itfs ? new String[0] : itfs;
             }
 
@@ -98,7 +99,7 @@ public final class TypeHierarchy
                 };
             }
         }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return new ClassInfo(header[0], header[1], interfaces[0], iface[0], methods);
+        return new ClassInfo(header[0], header[1], interfaces[0], iface[0], iface[1], methods);
     }
 
     /** Makes the class being defined known from its bytes (its resource may not exist or differ). */
@@ -167,6 +168,36 @@ public final class TypeHierarchy
     public boolean isKnown(final String name)
     {
         return null != info(name);
+    }
+
+    /**
+     * Whether code in class {@code from} may name {@code type} (in a cast): primitives and public
+     * classes always, others only from their own package. Unknown classes answer false.
+     */
+    public boolean isAccessibleFrom(final org.objectweb.asm.Type type, final String from)
+    {
+        org.objectweb.asm.Type t = type;
+        while (t.getSort() == org.objectweb.asm.Type.ARRAY)
+        {
+            t = t.getElementType();
+        }
+        if (t.getSort() != org.objectweb.asm.Type.OBJECT || "Lnull;".equals(t.getDescriptor()))
+        {
+            return true;
+        }
+        final String name = t.getInternalName();
+        final ClassInfo info = info(name);
+        if (null == info)
+        {
+            return false;
+        }
+        return info.isPublic() || packageOf(name).equals(packageOf(from));
+    }
+
+    private static String packageOf(final String internalName)
+    {
+        final int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash);
     }
 
     /** Superclass of {@code name}, null for Object or when unknown. */

@@ -68,10 +68,19 @@ final class Emit
         return new MethodInsnNode(Opcodes.INVOKESTATIC, G, name, desc, false);
     }
 
-    /** {@code G.consume()}. Stack: {@code ->}. */
-    static AbstractInsnNode consumeToken()
+    /** {@code G.consume(token)}: take the caller's token if it is {@code token}. Stack: {@code ->}. */
+    static InsnList consumeToken(final int token)
     {
-        return new MethodInsnNode(Opcodes.INVOKESTATIC, G, "consume", "()V", false);
+        final InsnList l = new InsnList();
+        l.add(iconst(token));
+        l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, G, "consume", "(I)V", false));
+        return l;
+    }
+
+    /** The token a call to {@code name desc} is armed with (the runtime's {@code Tokens.of}). */
+    static int token(final String name, final String desc)
+    {
+        return io.goroutines.internal.sched.Tokens.of(name, desc);
     }
 
     /** {@code g.sig}. Stack: {@code G -> I}. */
@@ -226,14 +235,14 @@ final class Emit
     /**
      * {@code frames.getX(index)}, cast back to {@code type}. Stack: {@code -> value}.
      */
-    static InsnList get(final int framesLocal, final int index, final Type type)
+    static InsnList get(final int framesLocal, final int index, final Type type, final boolean cast)
     {
         final Slot slot = Slot.of(type);
         final InsnList l = new InsnList();
         l.add(new VarInsnNode(Opcodes.ALOAD, framesLocal));
         l.add(iconst(index));
         l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAMES, slot.get, "(I)" + slot.desc, false));
-        if (slot.isRef() && !"java/lang/Object".equals(type.getInternalName()))
+        if (cast)
         {
             l.add(new TypeInsnNode(Opcodes.CHECKCAST, type.getSort() == Type.ARRAY ? type.getDescriptor()
                 : type.getInternalName()));

@@ -104,14 +104,15 @@ public final class GoroutineTransformer
         final ClassInfo info = TypeHierarchy.parse(classfile);
         hierarchy.define(info);
         final Set<String> suspendable = declaredSuspendable(hierarchy, info);
-        final boolean hasLambdas = info.methods().keySet().stream().anyMatch(k -> k.startsWith("lambda$"));
+        final boolean hasLambdas = makesLambdas(classfile);
         if (suspendable.isEmpty() && !hasLambdas)
         {
             return null;
         }
         final ClassNode cn = new ClassNode();
         new ClassReader(classfile).accept(cn, ClassReader.SKIP_FRAMES);
-        addLambdaBodies(hierarchy, cn, suspendable, canAddMembers);
+        final Map<String, Integer> accept = new HashMap<>();
+        addLambdaBodies(hierarchy, cn, suspendable, accept, canAddMembers);
         addBridgeTargets(cn, suspendable);
         final List<MethodNode> targets = new ArrayList<>();
         for (final MethodNode m : cn.methods)
@@ -127,15 +128,16 @@ public final class GoroutineTransformer
         }
         try
         {
-            return rewriteClass(hierarchy, cn, targets, suspendable);
+            return rewriteClass(hierarchy, cn, targets, suspendable, accept);
         }
-        catch (final UnknownTypeException e)
+        catch (final RuntimeException e)
         {
-            // the class's frames cannot be computed: keep its own frames and only take the token
+            // e.g. the class's frames cannot be computed (unknown types, JSR/RET in any method): keep
+            // its own frames and only take the token, so nothing can run twice behind its methods
+            final String why = e instanceof UnknownTypeException ? e.getMessage() : e.toString();
             warn.accept("goroutines: " + internalName.replace('/', '.') + ": its methods are left as they were"
-                + " (they only take the caller's token and pin if something they call parks): " + e.getMessage());
-            return takeTokenOnly(hierarchy, classfile, suspendable, "its class's types are not all known: "
-                + e.getMessage());
+                + " (they only take the caller's token and pin if something they call parks): " + why);
+            return takeTokenOnly(hierarchy, classfile, suspendable, "its class could not be rewritten: " + why);
         }
     }
 
@@ -158,7 +160,7 @@ public final class GoroutineTransformer
             final ClassInfo info = TypeHierarchy.parse(classfile);
             hierarchy.define(info);
             final Set<String> suspendable = declaredSuspendable(hierarchy, info);
-            final boolean hasLambdas = info.methods().keySet().stream().anyMatch(k -> k.startsWith("lambda$"));
+            final boolean hasLambdas = makesLambdas(classfile);
             return suspendable.isEmpty() && !hasLambdas ? null : takeTokenOnly(hierarchy, classfile, suspendable,
                 "its class is left out by the agent's include/exclude options");
         }
@@ -180,7 +182,8 @@ public final class GoroutineTransformer
     {
         final ClassNode cn = new ClassNode();
         new ClassReader(classfile).accept(cn, 0);
-        addLambdaBodies(hierarchy, cn, suspendable, false);
+        final Map<String, Integer> accept = new HashMap<>();
+        addLambdaBodies(hierarchy, cn, suspendable, accept, false);
         if (suspendable.isEmpty())
         {
             return null;
@@ -189,12 +192,52 @@ public final class GoroutineTransformer
         {
             if (suspendable.contains(m.name + m.desc) && isRewritable(m))
             {
-                MethodRewriter.takeTokenOnly(cn, m, reason);
+                MethodRewriter.takeTokenOnly(cn, m, reason, tokensOf(cn, m, accept)[0]);
             }
         }
         final ClassWriter cw = new ClassWriter(0);
         cn.accept(cw);
         return cw.toByteArray();
+    }
+
+    /**
+     * The tokens {@code m} takes on entry: a lambda body or bridge, its functional interface
+     * method's; a {@code @Goroutine main}, its own and {@code run()V} (the scheduler enters it as
+     * goroutine 1 through a lambda); any other method, its own.
+     */
+    private static int[] tokensOf(final ClassNode cn, final MethodNode m, final Map<String, Integer> accept)
+    {
+        final Integer sam = accept.get(m.name + m.desc);
+        if (null != sam)
+        {
+            return new int[] {sam};
+        }
+        final int own = Emit.token(m.name, m.desc);
+        return MainLauncher.isGoroutineMain(cn, m) ? new int[] {own, Emit.token("run", "()V")} : new int[] {own};
+    }
+
+    /** The constant pool's name of LambdaMetafactory, as it stands in a class file (modified UTF-8). */
+    private static final byte[] LAMBDA_METAFACTORY =
+        "java/lang/invoke/LambdaMetafactory".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether the class file names LambdaMetafactory, i.e. may make lambdas or method references. */
+    static boolean makesLambdas(final byte[] classfile)
+    {
+        final byte[] needle = LAMBDA_METAFACTORY;
+        final int last = classfile.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++)
+        {
+            for (int j = 0; j < needle.length; j++)
+            {
+                if (classfile[i + j] != needle[j])
+                {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static boolean isRuntimeInternal(final String name)
@@ -236,7 +279,7 @@ public final class GoroutineTransformer
      * where a rewritten method called further down would take it as its own.
      */
     private void addLambdaBodies(final TypeHierarchy hierarchy, final ClassNode cn, final Set<String> out,
-        final boolean canAddMembers)
+        final Map<String, Integer> accept, final boolean canAddMembers)
     {
         final List<MethodNode> bridges = new ArrayList<>();
         for (final MethodNode m : cn.methods)
@@ -260,19 +303,22 @@ public final class GoroutineTransformer
                 {
                     continue;
                 }
+                final int samToken = Emit.token(indy.name, sam.getDescriptor());
                 if (impl.getOwner().equals(cn.name) && impl.getName().startsWith("lambda$"))
                 {
                     out.add(impl.getName() + impl.getDesc());
+                    accept.put(impl.getName() + impl.getDesc(), samToken);
                 }
-                else if (!MethodRefBridge.targetIsSuspendable(hierarchy, impl))
+                else
                 {
+                    // a method reference: a bridge takes the interface method's token and arms the target's
                     if (!canAddMembers || MethodRefBridge.isSerializable(indy))
                     {
                         warn.accept("goroutines: " + cn.name.replace('/', '.') + "." + m.name
                             + ": method reference to " + impl.getOwner().replace('/', '.') + "." + impl.getName()
-                            + " (not @Goroutine) used as a @Goroutine " + fi.replace('/', '.')
-                            + " cannot be bridged (" + (canAddMembers ? "serializable lambda" : "class retransformed")
-                            + "); a park below it may mis-resume: wrap it in a lambda");
+                            + " used as a @Goroutine " + fi.replace('/', '.') + " cannot be bridged ("
+                            + (canAddMembers ? "serializable lambda" : "class retransformed")
+                            + "); a park below it pins: use a lambda instead");
                         continue;
                     }
                     final MethodNode bridge = MethodRefBridge.create(cn, indy, impl, bridges.size());
@@ -280,6 +326,7 @@ public final class GoroutineTransformer
                     indy.bsmArgs[1] = new Handle(Opcodes.H_INVOKESTATIC, cn.name, bridge.name, bridge.desc,
                         (cn.access & Opcodes.ACC_INTERFACE) != 0);
                     out.add(bridge.name + bridge.desc);
+                    accept.put(bridge.name + bridge.desc, samToken);
                 }
             }
         }
@@ -307,7 +354,7 @@ public final class GoroutineTransformer
     }
 
     private byte[] rewriteClass(final TypeHierarchy hierarchy, final ClassNode cn, final List<MethodNode> targets,
-        final Set<String> suspendableHere)
+        final Set<String> suspendableHere, final Map<String, Integer> accept)
     {
         final Predicate<MethodInsnNode> suspendableCall = call -> isSuspendableCall(hierarchy, cn, suspendableHere, call);
         final Map<MethodNode, MethodNode> originals = new HashMap<>();
@@ -323,10 +370,11 @@ public final class GoroutineTransformer
             {
                 final String key = m.name + m.desc;
                 restore(m, originals.get(m));
-                final MethodRewriter rewriter = new MethodRewriter(cn, m, hierarchy, suspendableCall, config);
+                final int[] tokens = tokensOf(cn, m, accept);
+                final MethodRewriter rewriter = new MethodRewriter(cn, m, hierarchy, suspendableCall, config, tokens);
                 if (plain.contains(key))
                 {
-                    MethodRewriter.takeTokenOnly(cn, m, plainReasons.get(key));
+                    MethodRewriter.takeTokenOnly(cn, m, plainReasons.get(key), tokens[0]);
                     continue;
                 }
                 try
@@ -345,7 +393,7 @@ public final class GoroutineTransformer
                     plainReasons.put(key, "it could not be analysed: " + e);
                     warnPlain(cn, m, e.toString());
                     restore(m, originals.get(m));
-                    MethodRewriter.takeTokenOnly(cn, m, plainReasons.get(key));
+                    MethodRewriter.takeTokenOnly(cn, m, plainReasons.get(key), tokens[0]);
                 }
             }
             for (final MethodNode m : targets)

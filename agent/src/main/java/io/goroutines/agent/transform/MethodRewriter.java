@@ -81,14 +81,17 @@ final class MethodRewriter
     private final TypeHierarchy hierarchy;
     private final Predicate<MethodInsnNode> suspendableCall;
     private final TransformConfig config;
+    /** The tokens this method takes on entry: its own, or its functional interface method's. */
+    private final int[] tokens;
     /** Calls that are inserted preemption points. */
     private final Set<MethodInsnNode> preemptionCalls = new HashSet<>();
     /** Calls that would suspend but must pin (monitor held, uninitialised object live). */
     private final List<String> pinnedSites = new ArrayList<>();
 
     MethodRewriter(final ClassNode owner, final MethodNode method, final TypeHierarchy hierarchy,
-        final Predicate<MethodInsnNode> suspendableCall, final TransformConfig config)
+        final Predicate<MethodInsnNode> suspendableCall, final TransformConfig config, final int[] tokens)
     {
+        this.tokens = tokens;
         this.owner = owner;
         this.method = method;
         this.hierarchy = hierarchy;
@@ -134,7 +137,7 @@ final class MethodRewriter
             return 0;
         }
         final int methodId = register(points);
-        new StateMachineGenerator(method, points, methodId).apply();
+        new StateMachineGenerator(method, points, methodId, tokens, this::castNeeded).apply();
         return points.size();
     }
 
@@ -158,16 +161,16 @@ final class MethodRewriter
     /** Only takes the caller's token: {@code G.consume()} at entry. */
     private void consumeOnly(final String reason)
     {
-        takeTokenOnly(owner, method, reason);
+        takeTokenOnly(owner, method, reason, tokens[0]);
     }
 
     /**
      * Makes {@code m} take the caller's token at entry and nothing more (a park below it pins); it
      * is registered, with no call site, so that diagnostics know it as a rewritten method.
      */
-    static void takeTokenOnly(final ClassNode owner, final MethodNode m, final String reason)
+    static void takeTokenOnly(final ClassNode owner, final MethodNode m, final String reason, final int token)
     {
-        m.instructions.insert(Emit.consumeToken());
+        m.instructions.insert(Emit.consumeToken(token));
         MethodRegistry.registerPlain(owner.name, m.name, m.desc, owner.sourceFile, reason);
     }
 
@@ -249,8 +252,11 @@ final class MethodRewriter
             {
                 continue;
             }
+            final String inaccessible = inaccessibleSavedType(call, frames[i]);
             final String reason = frames[i].monitors() > 0 ? "monitor held (synchronized block)"
-                : hasUninitialised(frames[i]) ? "inside a constructor call's arguments" : null;
+                : hasUninitialised(frames[i]) ? "inside a constructor call's arguments"
+                : null != inaccessible ? "a live value of type " + inaccessible + ", which this class may not name"
+                : null;
             if (null != reason)
             {
                 if (preemptionCalls.contains(call) || "testYield".equals(call.name) && Emit.SUSPEND.equals(call.owner))
@@ -270,6 +276,28 @@ final class MethodRewriter
         return out;
     }
 
+    /**
+     * A type among the values a suspension at {@code call} would save (locals, operand stack,
+     * receiver) that this class may not name in a cast (a package-private class of another package,
+     * known here only through a descriptor), or null. Restoring it would fail with IllegalAccessError.
+     */
+    private String inaccessibleSavedType(final MethodInsnNode call, final TypeFrame f)
+    {
+        final int args = Type.getArgumentTypes(call.desc).length;
+        final int values = f.getStackSize() - (call.getOpcode() == Opcodes.INVOKESTATIC ? args : 0);
+        for (int i = 0; i < f.getLocals() + values; i++)
+        {
+            final BasicValue v = i < f.getLocals() ? f.getLocal(i) : f.getStack(i - f.getLocals());
+            final Type t = v.getType();
+            if (null != t && (t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY)
+                && !hierarchy.isAccessibleFrom(t, owner.name))
+            {
+                return t.getClassName();
+            }
+        }
+        return null;
+    }
+
     private static boolean hasUninitialised(final TypeFrame f)
     {
         for (int i = 0; i < f.getStackSize(); i++)
@@ -287,6 +315,21 @@ final class MethodRewriter
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a restored value of {@code type} needs a cast: not for Object, and not for an interface
+     * (the verifier treats interface types as Object, and the original code may legally hold any
+     * object in an interface-typed variable, which a cast would reject).
+     */
+    private boolean castNeeded(final Type type)
+    {
+        if (type.getSort() == Type.ARRAY)
+        {
+            return true;
+        }
+        final String name = type.getInternalName();
+        return !"java/lang/Object".equals(name) && !hierarchy.isInterface(name);
     }
 
     private int register(final List<SuspensionPoint> points)

@@ -124,8 +124,17 @@ final class StateMachineGenerator
         }
     }
 
-    StateMachineGenerator(final MethodNode method, final List<SuspensionPoint> points, final int methodId)
+    /** Tokens the method takes on entry (one, or two for a {@code @Goroutine main}). */
+    private final int[] tokens;
+
+    /** Whether a restored value of a type needs a checkcast. */
+    private final java.util.function.Predicate<Type> castNeeded;
+
+    StateMachineGenerator(final MethodNode method, final List<SuspensionPoint> points, final int methodId,
+        final int[] tokens, final java.util.function.Predicate<Type> castNeeded)
     {
+        this.tokens = tokens;
+        this.castNeeded = castNeeded;
         this.method = method;
         this.points = points;
         this.methodId = methodId;
@@ -156,6 +165,7 @@ final class StateMachineGenerator
             layout.tails.add(tail);
             siteTails.add(siteTail(p, layout, tail, callLabel));
         }
+        clearTokensInHandlers();
         method.instructions.insert(prologue());
         final InsnList out = new InsnList();
         out.add(stubs);
@@ -218,15 +228,27 @@ final class StateMachineGenerator
     {
         final InsnList l = new InsnList();
         final LabelNode body = new LabelNode();
+        final LabelNode taken = new LabelNode();
         final LabelNode notCall = new LabelNode();
         l.add(Emit.currentG());
         l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
         l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
         l.add(new JumpInsnNode(Opcodes.IFNULL, body));
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(Emit.getSig());
-        l.add(Emit.iconst(Emit.SIG_CALL));
-        l.add(new JumpInsnNode(Opcodes.IF_ICMPNE, notCall));
+        for (int t = 0; t < tokens.length; t++)
+        {
+            l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+            l.add(Emit.getSig());
+            l.add(Emit.iconst(tokens[t]));
+            if (t < tokens.length - 1)
+            {
+                l.add(new JumpInsnNode(Opcodes.IF_ICMPEQ, taken));
+            }
+            else
+            {
+                l.add(new JumpInsnNode(Opcodes.IF_ICMPNE, notCall));
+            }
+        }
+        l.add(taken);
         l.add(Emit.setSig(gLocal, Emit.SIG_NONE));
         l.add(new JumpInsnNode(Opcodes.GOTO, body));
         l.add(notCall);
@@ -238,6 +260,26 @@ final class StateMachineGenerator
         l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
         l.add(body);
         return l;
+    }
+
+    /**
+     * At the start of every exception handler: drop a token left armed by a call that threw before
+     * its callee took it ({@code G.clearCall}); the frames between that call and this handler were
+     * all entered with their token, so no other frame can hold one.
+     */
+    private void clearTokensInHandlers()
+    {
+        final java.util.Set<LabelNode> done = new java.util.HashSet<>();
+        for (final org.objectweb.asm.tree.TryCatchBlockNode t : method.tryCatchBlocks)
+        {
+            if (done.add(t.handler))
+            {
+                final InsnList l = new InsnList();
+                l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+                l.add(Emit.gHelper("clearCall", "(" + Emit.G_DESC + ")V"));
+                method.instructions.insert(t.handler, l);
+            }
+        }
     }
 
     /** The code around call site p, in place: spill (virtual calls), arm, call, check. */
@@ -260,7 +302,8 @@ final class StateMachineGenerator
             pre.add(Emit.load(layout.argTypes[a], layout.argTemps[a]));
         }
         pre.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        pre.add(Emit.gHelper("arm", "(" + Emit.G_DESC + ")V"));
+        pre.add(Emit.iconst(Emit.token(p.call().name, p.call().desc)));
+        pre.add(Emit.gHelper("arm", "(" + Emit.G_DESC + "I)V"));
         pre.add(callLabel);
         method.instructions.insertBefore(p.call(), pre);
 
@@ -476,7 +519,8 @@ final class StateMachineGenerator
             l.add(new InsnNode(Opcodes.ACONST_NULL));
             return l;
         }
-        return Emit.get(framesLocal, Emit.Slot.of(type).isRef() ? next[1]++ : next[0]++, type);
+        final boolean ref = Emit.Slot.of(type).isRef();
+        return Emit.get(framesLocal, ref ? next[1]++ : next[0]++, type, ref && castNeeded.test(type));
     }
 
     private static void skip(final Type type, final int[] next)

@@ -14,20 +14,22 @@ import java.util.function.Consumer;
  * <h2>The handshake between rewritten frames (what the agent emits)</h2>
  * Every rewritten ({@code @Goroutine}) method starts with {@code G g = G.current()}. Then:
  * <ul>
- *   <li>{@code sig == SIG_CALL}: its caller is rewritten code that armed the call; the method sets
- *       {@code sig = SIG_NONE} and runs as a suspendable frame.</li>
+ *   <li>{@code sig ==} its own token ({@link Tokens}: {@code SIG_CALL} tagged with a hash of the
+ *       method's name and descriptor): its caller is rewritten code that armed the call; the method
+ *       sets {@code sig = SIG_NONE} and runs as a suspendable frame.</li>
  *   <li>{@code sig == SIG_RESUME}: the goroutine is being rewound; the method pops its record from
  *       {@link #frames}, restores its locals and operand stack and re-invokes its callee (which sees
  *       {@code SIG_RESUME} in turn). The innermost leaf ({@link Suspend}) sets {@code SIG_NONE}.</li>
- *   <li>otherwise ({@code SIG_NONE}): it was entered from code that was not rewritten (reflection,
+ *   <li>otherwise ({@code SIG_NONE}, or another method's token): it was entered from code that was
+ *       not rewritten (reflection,
  *       a JDK callback, a non-{@code @Goroutine} interface): it sets its local {@code g} to null and
  *       runs as plain code, so that a park anywhere below it blocks the carrier (pins) instead of
  *       unwinding through a frame that cannot be resumed.</li>
  * </ul>
- * Before each suspendable call a suspendable frame sets {@code sig = SIG_CALL}; after the call it
+ * Before each suspendable call a suspendable frame sets {@code sig} to the callee's token; after the call it
  * tests {@code sig != SIG_NONE} (one field read and a branch on the fast path):
  * {@code SIG_UNWIND} means the callee parked: save this frame, return a dummy value;
- * {@code SIG_CALL} means the callee was not rewritten and never took the token: clear it.
+ * a token means the callee was not rewritten and never took it: clear it.
  *
  * <h2>Scheduling states (who owns the continuation)</h2>
  * The state word {@link #state} says who may run the goroutine and touch {@link #sig} and
@@ -166,15 +168,43 @@ public final class G
     }
 
     /**
-     * Before a suspendable call in rewritten code: arms the token, unless the frame runs as plain
-     * code ({@code g == null}). Emitted by the agent; a few bytes of bytecode, inlined by the JIT.
+     * Before a suspendable call in rewritten code: arms the call's token ({@link Tokens}), unless the
+     * frame runs as plain code ({@code g == null}). Emitted by the agent; a few bytes of bytecode,
+     * inlined by the JIT.
      */
-    public static void arm(final G g)
+    public static void arm(final G g, final int token)
     {
         if (null != g)
         {
-            g.sig = SIG_CALL;
+            g.sig = token;
         }
+    }
+
+    /**
+     * At the start of an exception handler of rewritten code: drops a token that a call left armed
+     * when it threw before its callee took it (a null receiver, a failed class initialisation).
+     */
+    public static void clearCall(final G g)
+    {
+        if (null != g && Tokens.isCall(g.sig))
+        {
+            g.sig = SIG_NONE;
+        }
+    }
+
+    /**
+     * A leaf's view of the signal: {@code SIG_CALL} when the leaf's own token is armed,
+     * {@code SIG_RESUME} or {@code SIG_UNWIND} as they are, and {@code SIG_NONE} for anything else
+     * (not armed, or a token meant for another method: the leaf then runs pinned).
+     */
+    static int leafSig(final G g, final int token)
+    {
+        final int s = g.sig;
+        if (s == token)
+        {
+            return SIG_CALL;
+        }
+        return s == SIG_RESUME || s == SIG_UNWIND ? s : SIG_NONE;
     }
 
     /** After a suspendable call in rewritten code: whether the slow path must look at the signal. */
@@ -205,16 +235,17 @@ public final class G
 
     /**
      * Entry of a suspendable method that cannot suspend (synchronized, too large to rewrite, or with
-     * no suspendable call): takes the caller's token so that it cannot be mistaken for a token by a
-     * rewritten method called further down through non-rewritten code. Emitted by the agent.
+     * no suspendable call): takes the caller's token if it is this method's ({@code token}), so that
+     * it cannot be mistaken for a token by a rewritten method called further down through
+     * non-rewritten code. Emitted by the agent.
      */
-    public static void consume()
+    public static void consume(final int token)
     {
         final Thread t = Thread.currentThread();
         if (t instanceof Carrier)
         {
             final G g = ((Carrier) t).current;
-            if (null != g && g.sig == SIG_CALL)
+            if (null != g && g.sig == token)
             {
                 g.sig = SIG_NONE;
             }

@@ -742,7 +742,7 @@ public final class Sched
         c.schedTick = c.schedTick + 1; // volatile write, owner only: the monitor sees a new slice
         for (;;)
         {
-            g.sig = g.started ? G.SIG_RESUME : g.armedRoot ? G.SIG_CALL : G.SIG_NONE;
+            g.sig = g.started ? G.SIG_RESUME : g.armedRoot ? Tokens.RUN : G.SIG_NONE;
             g.started = true;
             Throwable failure = null;
             try

@@ -29,6 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Suspend
 {
+    /** The leaves' tokens: what rewritten code arms before calling each of them. */
+    private static final int PARK = Tokens.of("park", "()V");
+    private static final int PARK_NANOS = Tokens.of("parkNanos", "(J)V");
+    private static final int YIELD = Tokens.of("yield", "()V");
+    private static final int PREEMPT = Tokens.of("preempt", "()V");
+    private static final int TEST_YIELD = Tokens.of("testYield", "()V");
+
     /** Largest park timeout: keeps nanoTime deadlines far from overflow (about 73 years). */
     private static final long MAX_TIMEOUT_NS = Long.MAX_VALUE >> 2;
 
@@ -49,7 +56,7 @@ public final class Suspend
             LockSupport.park();
             return;
         }
-        switch (g.sig)
+        switch (G.leafSig(g, PARK))
         {
             case G.SIG_RESUME:
                 g.sig = G.SIG_NONE;
@@ -91,7 +98,7 @@ public final class Suspend
             }
             return;
         }
-        switch (g.sig)
+        switch (G.leafSig(g, PARK_NANOS))
         {
             case G.SIG_RESUME:
                 g.sig = G.SIG_NONE;
@@ -133,7 +140,7 @@ public final class Suspend
             Thread.yield();
             return;
         }
-        switch (g.sig)
+        switch (G.leafSig(g, YIELD))
         {
             case G.SIG_RESUME:
                 g.sig = G.SIG_NONE;
@@ -160,7 +167,7 @@ public final class Suspend
         {
             return;
         }
-        switch (g.sig)
+        switch (G.leafSig(g, PREEMPT))
         {
             case G.SIG_RESUME:
                 g.sig = G.SIG_NONE;
@@ -189,7 +196,7 @@ public final class Suspend
         {
             return;
         }
-        switch (g.sig)
+        switch (G.leafSig(g, TEST_YIELD))
         {
             case G.SIG_RESUME:
                 g.sig = G.SIG_NONE;

@@ -278,7 +278,7 @@ class PinnedParkTest
     {
         return Sched.get().spawn(() ->
         {
-            G.consume();
+            G.consume(Tokens.RUN);
             body.run();
         }, true);
     }

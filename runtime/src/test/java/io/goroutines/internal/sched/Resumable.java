@@ -93,7 +93,7 @@ abstract class Resumable implements Task
                 throw new AssertionError("leaf did not end the rewind: sig=" + g.sig);
             }
         }
-        else if (G.SIG_CALL == g.sig)
+        else if (Tokens.RUN == g.sig)
         {
             g.sig = G.SIG_NONE; // take the token
         }
@@ -113,7 +113,7 @@ abstract class Resumable implements Task
                 continue;
             }
             leaf = next;
-            g.sig = G.SIG_CALL;
+            g.sig = tokenOf(next);
             callLeaf(next, parkNanos);
             if (G.SIG_UNWIND == g.sig)
             {
@@ -122,10 +122,28 @@ abstract class Resumable implements Task
                 unwinds++;
                 return;
             }
-            if (G.SIG_CALL == g.sig)
+            if (Tokens.isCall(g.sig))
             {
                 throw new AssertionError("leaf did not take the token");
             }
+        }
+    }
+
+    /** The token rewritten code arms before calling leaf {@code leaf}. */
+    private static int tokenOf(final int leaf)
+    {
+        switch (leaf)
+        {
+            case PARK:
+                return Tokens.of("park", "()V");
+            case YIELD:
+                return Tokens.of("yield", "()V");
+            case PREEMPT:
+                return Tokens.of("preempt", "()V");
+            case PARK_NANOS:
+                return Tokens.of("parkNanos", "(J)V");
+            default:
+                throw new AssertionError("leaf " + leaf);
         }
     }
 

@@ -82,13 +82,13 @@ class SuspendTest
         final Carrier c = new Carrier(null, () ->
         {
             ((Carrier)Thread.currentThread()).current = g;
-            g.sig = G.SIG_CALL;
+            g.sig = Tokens.of("yield", "()V");
             Suspend.yield();
             sigs[0] = g.sig; // unwinding
             g.sig = G.SIG_RESUME;
             Suspend.yield();
             sigs[1] = g.sig; // rewind over
-            g.sig = G.SIG_CALL;
+            g.sig = Tokens.of("testYield", "()V");
             Suspend.testYield();
             sigs[2] = g.sig;
             g.sig = G.SIG_NONE;
