@@ -140,20 +140,7 @@ public final class Suspend
             Thread.yield();
             return;
         }
-        switch (G.leafSig(g, YIELD))
-        {
-            case G.SIG_RESUME:
-                g.sig = G.SIG_NONE;
-                return;
-            case G.SIG_CALL:
-                requeue(g);
-                return;
-            case G.SIG_NONE:
-                Thread.yield();
-                return;
-            default:
-                throw unwinding(g, "yield");
-        }
+        yieldLeaf(g, YIELD, "yield", true);
     }
 
     /**
@@ -167,21 +154,8 @@ public final class Suspend
         {
             return;
         }
-        switch (G.leafSig(g, PREEMPT))
-        {
-            case G.SIG_RESUME:
-                g.sig = G.SIG_NONE;
-                return;
-            case G.SIG_CALL:
-                g.preempt = false;
-                requeue(g);
-                return;
-            case G.SIG_NONE:
-                g.preempt = false;
-                return;
-            default:
-                throw unwinding(g, "preempt");
-        }
+        g.preempt = false;
+        yieldLeaf(g, PREEMPT, "preempt", false);
     }
 
     /**
@@ -196,7 +170,16 @@ public final class Suspend
         {
             return;
         }
-        switch (G.leafSig(g, TEST_YIELD))
+        yieldLeaf(g, TEST_YIELD, "testYield", false);
+    }
+
+    /**
+     * The yield-type leaves: when armed with {@code token}, requeue and unwind; at the end of a
+     * rewind, return; pinned, yield the thread to the OS ({@code pinnedYieldsThread}) or do nothing.
+     */
+    private static void yieldLeaf(final G g, final int token, final String leaf, final boolean pinnedYieldsThread)
+    {
+        switch (G.leafSig(g, token))
         {
             case G.SIG_RESUME:
                 g.sig = G.SIG_NONE;
@@ -205,9 +188,13 @@ public final class Suspend
                 requeue(g);
                 return;
             case G.SIG_NONE:
+                if (pinnedYieldsThread)
+                {
+                    Thread.yield();
+                }
                 return;
             default:
-                throw unwinding(g, "testYield");
+                throw unwinding(g, leaf);
         }
     }
 
