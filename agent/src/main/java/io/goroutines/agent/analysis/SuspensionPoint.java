@@ -11,7 +11,9 @@ import org.objectweb.asm.tree.MethodInsnNode;
  * @param preemption a preemption point at a loop back-edge: the call is only made when the
  *                   goroutine's time slice is over
  * @param line       source line, or -1
+ * @param live       locals read after the call before being written again: the ones a park saves
  */
-public record SuspensionPoint(int index, MethodInsnNode call, TypeFrame frame, boolean preemption, int line)
+public record SuspensionPoint(int index, MethodInsnNode call, TypeFrame frame, boolean preemption, int line,
+    java.util.BitSet live)
 {
 }

@@ -1,5 +1,6 @@
 package io.goroutines.agent.transform;
 
+import io.goroutines.agent.analysis.Liveness;
 import io.goroutines.agent.analysis.MethodAnalyzer;
 import io.goroutines.agent.analysis.SuspensionPoint;
 import io.goroutines.agent.analysis.TypeFrame;
@@ -128,7 +129,7 @@ final class MethodRewriter
         {
             frames = MethodAnalyzer.analyze(hierarchy, owner, method, false);
         }
-        final List<SuspensionPoint> points = points(frames);
+        final List<SuspensionPoint> points = points(frames, Liveness.of(method));
         if (points.isEmpty())
         {
             removeUnusedLeafCalls();
@@ -232,7 +233,7 @@ final class MethodRewriter
     }
 
     /** The suspension points, in instruction order; candidates that must pin are reported. */
-    private List<SuspensionPoint> points(final TypeFrame[] frames)
+    private List<SuspensionPoint> points(final TypeFrame[] frames, final Liveness liveness)
     {
         final List<SuspensionPoint> out = new ArrayList<>();
         final AbstractInsnNode[] insns = method.instructions.toArray();
@@ -271,7 +272,8 @@ final class MethodRewriter
                 }
                 continue;
             }
-            out.add(new SuspensionPoint(out.size(), call, frames[i], preemptionCalls.contains(call), line));
+            out.add(new SuspensionPoint(out.size(), call, frames[i], preemptionCalls.contains(call), line,
+                liveness.liveAfter(i)));
         }
         return out;
     }

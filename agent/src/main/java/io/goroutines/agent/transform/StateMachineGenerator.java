@@ -64,6 +64,7 @@ final class StateMachineGenerator
     private final class Layout
     {
         final TypeFrame frame;
+        final java.util.BitSet live;
         final Type[] stackTypes;
         final int[] stackTemps;
         /** Receiver and arguments of a virtual call (saved); empty for static calls. */
@@ -74,9 +75,10 @@ final class StateMachineGenerator
         final List<Integer> sites = new ArrayList<>();
         final List<LabelNode> tails = new ArrayList<>();
 
-        Layout(final TypeFrame frame, final Type[] argTypes, final Type[] stackTypes)
+        Layout(final TypeFrame frame, final java.util.BitSet live, final Type[] argTypes, final Type[] stackTypes)
         {
             this.frame = frame;
+            this.live = live;
             this.argTypes = argTypes;
             this.stackTypes = stackTypes;
             int t = tempBase;
@@ -95,14 +97,13 @@ final class StateMachineGenerator
             maxLocals = Math.max(maxLocals, t);
         }
 
-        /** Saved locals: those with a known type, in index order. */
+        /** Saved locals: the live ones with a known type, in index order. */
         List<Integer> locals()
         {
             final List<Integer> out = new ArrayList<>();
             for (int i = 0; i < frame.getLocals(); i++)
             {
-                final BasicValue v = frame.getLocal(i);
-                if (null != v.getType())
+                if (isSaved(frame, live, i))
                 {
                     out.add(i);
                 }
@@ -207,8 +208,7 @@ final class StateMachineGenerator
         final StringBuilder key = new StringBuilder();
         for (int i = 0; i < f.getLocals(); i++)
         {
-            final Type t = f.getLocal(i).getType();
-            key.append(null == t ? "." : t.getDescriptor()).append(',');
+            key.append(isSaved(f, p.live(), i) ? f.getLocal(i).getType().getDescriptor() : ".").append(',');
         }
         key.append('|');
         for (final Type t : stackTypes)
@@ -220,7 +220,14 @@ final class StateMachineGenerator
         {
             key.append(t.getDescriptor());
         }
-        return layouts.computeIfAbsent(key.toString(), k -> new Layout(f, argTypes, stackTypes));
+        return layouts.computeIfAbsent(key.toString(), k -> new Layout(f, p.live(), argTypes, stackTypes));
+    }
+
+    /** Whether local {@code i} is saved at a suspension: it has a value and is read afterwards. */
+    private static boolean isSaved(final TypeFrame f, final java.util.BitSet live, final int i)
+    {
+        final BasicValue v = f.getLocal(i);
+        return null != v.getType() && live.get(i);
     }
 
     /** The entry: take the token, or resume, or run pinned. */
