@@ -213,4 +213,46 @@ final class GoroutineChain
     {
         return d19(x * 31 + 20) ^ x;
     }
+
+    /**
+     * {@code n} calls of the chain of {@code depth} methods, the depth chosen once outside the loop,
+     * so that each call enters the chain's top method directly (no dispatcher per call).
+     *
+     * @return the sum of the hashes
+     */
+    @Goroutine
+    static long batch(final int depth, final long seed, final int n)
+    {
+        long hash = 0;
+        switch (depth)
+        {
+            case 3:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d3(seed + i);
+                }
+                break;
+            case 5:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d5(seed + i);
+                }
+                break;
+            case 10:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d10(seed + i);
+                }
+                break;
+            case 20:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d20(seed + i);
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("depth " + depth + ": the batch knows 3, 5, 10 and 20");
+        }
+        return hash;
+    }
 }

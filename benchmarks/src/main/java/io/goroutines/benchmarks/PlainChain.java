@@ -1,5 +1,7 @@
 package io.goroutines.benchmarks;
 
+import io.goroutines.annotation.Goroutine;
+
 /**
  * The reference call chain: the same code as {@link GoroutineChain}, without {@code @Goroutine}, so the
  * agent leaves it alone. {@code d20 -> d19 -> ... -> d1}; each level does a multiply-add before the call
@@ -190,5 +192,50 @@ final class PlainChain
     static long d20(final long x)
     {
         return d19(x * 31 + 20) ^ x;
+    }
+
+    /**
+     * {@code n} calls of the chain of {@code depth} methods, the depth chosen once outside the loop,
+     * so that each call enters the chain's top method directly (no dispatcher per call). This loop is
+     * {@code @Goroutine}, exactly as {@code GoroutineChain.batch}, so the two loops are rewritten alike
+     * (a preemption check at the back-edge) and only the chain differs; the chain's methods here are
+     * plain, so the calls to them are plain calls.
+     *
+     * @return the sum of the hashes
+     */
+    @Goroutine
+    static long batch(final int depth, final long seed, final int n)
+    {
+        long hash = 0;
+        switch (depth)
+        {
+            case 3:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d3(seed + i);
+                }
+                break;
+            case 5:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d5(seed + i);
+                }
+                break;
+            case 10:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d10(seed + i);
+                }
+                break;
+            case 20:
+                for (int i = 0; i < n; i++)
+                {
+                    hash += d20(seed + i);
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("depth " + depth + ": the batch knows 3, 5, 10 and 20");
+        }
+        return hash;
     }
 }
