@@ -96,19 +96,13 @@ public final class GoroutineTransformer
     private byte[] transformOrThrow(final ClassLoader loader, final String internalName, final byte[] classfile,
         final boolean canAddMembers)
     {
-        if (null == internalName || isRuntimeInternal(internalName))
+        final Identified found = identify(loader, internalName, classfile);
+        if (null == found)
         {
             return null;
         }
-        final TypeHierarchy hierarchy = TypeHierarchy.of(loader);
-        final ClassInfo info = TypeHierarchy.parse(classfile);
-        hierarchy.define(info);
-        final Set<String> suspendable = declaredSuspendable(hierarchy, info);
-        final boolean hasLambdas = makesLambdas(classfile);
-        if (suspendable.isEmpty() && !hasLambdas)
-        {
-            return null;
-        }
+        final TypeHierarchy hierarchy = found.hierarchy();
+        final Set<String> suspendable = found.suspendable();
         final ClassNode cn = new ClassNode();
         new ClassReader(classfile).accept(cn, ClassReader.SKIP_FRAMES);
         final Map<String, Integer> accept = new HashMap<>();
@@ -152,16 +146,8 @@ public final class GoroutineTransformer
     {
         try
         {
-            if (null == internalName || isRuntimeInternal(internalName))
-            {
-                return null;
-            }
-            final TypeHierarchy hierarchy = TypeHierarchy.of(loader);
-            final ClassInfo info = TypeHierarchy.parse(classfile);
-            hierarchy.define(info);
-            final Set<String> suspendable = declaredSuspendable(hierarchy, info);
-            final boolean hasLambdas = makesLambdas(classfile);
-            return suspendable.isEmpty() && !hasLambdas ? null : takeTokenOnly(hierarchy, classfile, suspendable,
+            final Identified found = identify(loader, internalName, classfile);
+            return null == found ? null : takeTokenOnly(found.hierarchy(), classfile, found.suspendable(),
                 "its class is left out by the agent's include/exclude options");
         }
         catch (final Throwable t)
@@ -198,6 +184,28 @@ public final class GoroutineTransformer
         final ClassWriter cw = new ClassWriter(0);
         cn.accept(cw);
         return cw.toByteArray();
+    }
+
+    /** What the identify pass found: the hierarchy, and the methods suspendable by declaration. */
+    private record Identified(TypeHierarchy hierarchy, Set<String> suspendable)
+    {
+    }
+
+    /**
+     * The identify pass, without reading code: null when the class needs nothing (no suspendable
+     * method and no lambda or method reference), or is the runtime's own machinery.
+     */
+    private Identified identify(final ClassLoader loader, final String internalName, final byte[] classfile)
+    {
+        if (null == internalName || isRuntimeInternal(internalName))
+        {
+            return null;
+        }
+        final TypeHierarchy hierarchy = TypeHierarchy.of(loader);
+        final ClassInfo info = TypeHierarchy.parse(classfile);
+        hierarchy.define(info);
+        final Set<String> suspendable = declaredSuspendable(hierarchy, info);
+        return suspendable.isEmpty() && !makesLambdas(classfile) ? null : new Identified(hierarchy, suspendable);
     }
 
     /**
