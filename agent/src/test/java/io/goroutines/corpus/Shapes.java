@@ -198,6 +198,33 @@ public final class Shapes
             final long x = a[0] += fl(1);
             return Arrays.toString(a) + old + x;
         });
+        // chained assignments: javac duplicates the call's result under the values below it
+        m.put("chainedAssignDupX1", () -> {
+            final Types.Box b = new Types.Box();
+            final int[] a = new int[2];
+            a[1] = b.i = f(4); // dup_x1 (int under an object)
+            return a[1] + ":" + b.i;
+        });
+        m.put("chainedAssignDupX2", () -> {
+            final int[] a = new int[3];
+            final int[] c = new int[3];
+            a[2] = c[1] = f(6); // dup_x2 (int under array and index)
+            return a[2] + ":" + c[1];
+        });
+        m.put("chainedAssignDup2X1", () -> {
+            final Types.Box b = new Types.Box();
+            final long[] a = new long[2];
+            a[0] = b.l = fl(5); // dup2_x1 (long under an object)
+            return a[0] + ":" + b.l;
+        });
+        m.put("chainedAssignDup2X2", () -> {
+            final long[] a = new long[2];
+            final double[] d = new double[2];
+            a[1] = (long) (d[0] = fd(9)); // dup2_x2 (double under array and index)
+            final long[] c = new long[2];
+            c[0] = a[0] = fl(7); // dup2_x2 (long under array and index)
+            return a[1] + ":" + d[0] + ":" + c[0] + ":" + a[0];
+        });
         m.put("arrayCompoundDouble", () -> {
             final double[] a = {1.5, 2.5};
             final double x = a[f(0) - 1] *= fd(8);
