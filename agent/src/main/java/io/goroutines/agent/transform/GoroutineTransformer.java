@@ -312,7 +312,7 @@ public final class GoroutineTransformer
                     continue;
                 }
                 final int samToken = Emit.token(indy.name, sam.getDescriptor());
-                if (impl.getOwner().equals(cn.name) && impl.getName().startsWith("lambda$"))
+                if (isLambdaBody(cn, impl))
                 {
                     out.add(impl.getName() + impl.getDesc());
                     accept.put(impl.getName() + impl.getDesc(), samToken);
@@ -339,6 +339,27 @@ public final class GoroutineTransformer
             }
         }
         cn.methods.addAll(bridges);
+    }
+
+    /**
+     * Whether a lambda's implementation method is a compiler-made lambda body of this class: javac's
+     * {@code lambda$...}, Kotlin's {@code ...$lambda$N}, Scala's {@code $anonfun$...}, or any synthetic
+     * method. Such a body takes the interface method's token. Were it also called directly, those
+     * callers' tokens would not match and it would pin there: never wrong, only slower.
+     */
+    private static boolean isLambdaBody(final ClassNode cn, final Handle impl)
+    {
+        if (!impl.getOwner().equals(cn.name))
+        {
+            return false;
+        }
+        final String name = impl.getName();
+        if (name.startsWith("lambda$") || name.contains("$lambda$") || name.contains("$anonfun$"))
+        {
+            return true;
+        }
+        final MethodNode m = findMethod(cn, name + impl.getDesc());
+        return null != m && (m.access & Opcodes.ACC_SYNTHETIC) != 0;
     }
 
     /** A suspendable bridge forwards to a method of the same name: that one is suspendable too. */
