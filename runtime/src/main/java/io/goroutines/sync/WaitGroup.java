@@ -12,17 +12,16 @@ import java.lang.invoke.VarHandle;
  * {@code new WaitGroup()} is the zero value, ready to use.
  *
  * <p>The counter is an atomic int changed by CAS, so {@link #add(int)} and {@link #done()} take no
- * lock unless they bring it to zero. Waiters queue under a small lock; the transition to zero takes
- * the same lock to release them all. That ordering is the whole argument against a lost wake-up:
- * a waiter reads the counter and queues while holding the lock; the adder sets the counter to zero
- * before taking the lock; so either the waiter's critical section came first (the adder finds it
- * queued) or it came second (it reads zero and does not wait).
+ * lock unless they bring it to zero. Waiters queue under a small lock; the transition to zero is a
+ * CAS made while holding the same lock, followed by the release of every queued waiter. So either a
+ * waiter's critical section came first (the transition finds it queued) or it came second (it reads
+ * zero and does not wait), and a waiter queued after a later {@code add} cannot be released by a
+ * late transition of the round before.
  *
  * <p>Invariants:
  * <ul>
  *   <li>{@code count >= 0};</li>
- *   <li>a waiter is queued only while {@code count > 0}, or until the adder that brought it to zero
- *       takes the lock.</li>
+ *   <li>a waiter is queued only while {@code count > 0}.</li>
  * </ul>
  */
 public final class WaitGroup
@@ -56,21 +55,40 @@ public final class WaitGroup
      */
     public void add(final int delta)
     {
-        int c;
-        int n;
-        do
+        for (;;)
         {
-            c = count;
-            n = c + delta;
+            final int c = count;
+            final int n = c + delta;
             if (n < 0)
             {
                 throw new IllegalStateException("sync: negative WaitGroup counter");
             }
-        }
-        while (!COUNT.compareAndSet(this, c, n));
-        if (0 == n && 0 != delta)
-        {
-            releaseAll();
+            if (0 != n || 0 == delta)
+            {
+                if (COUNT.compareAndSet(this, c, n))
+                {
+                    return;
+                }
+                continue;
+            }
+            // The step to zero happens under the lock, so the waiters it releases are exactly those
+            // queued before it: a waiter of the next round (after a new add) can never be released
+            // by a late done() of this one.
+            final Waiter head;
+            synchronized (lock)
+            {
+                if (!COUNT.compareAndSet(this, c, 0))
+                {
+                    continue;
+                }
+                head = waiters.pollAll();
+                for (Waiter w = head; null != w; w = w.chained())
+                {
+                    w.complete();
+                }
+            }
+            Waiter.wakeAll(head);
+            return;
         }
     }
 
@@ -127,19 +145,5 @@ public final class WaitGroup
             waiters.add(w);
             return w;
         }
-    }
-
-    private void releaseAll()
-    {
-        final Waiter head;
-        synchronized (lock)
-        {
-            head = waiters.pollAll();
-            for (Waiter w = head; null != w; w = w.chained())
-            {
-                w.complete();
-            }
-        }
-        Waiter.wakeAll(head);
     }
 }

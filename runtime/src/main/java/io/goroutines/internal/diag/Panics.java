@@ -111,8 +111,21 @@ public final class Panics
         }
         catch (final Throwable t)
         {
-            System.err.println("panics: the panic handler failed: " + t);
+            System.err.println("panics: the panic handler failed: " + describe(t));
             System.err.print(format(g, failure));
+        }
+    }
+
+    /** {@code t.toString()}, or a stand-in when that throws: a report must never fail. */
+    public static String describe(final Throwable t)
+    {
+        try
+        {
+            return String.valueOf(t);
+        }
+        catch (final Throwable inToString)
+        {
+            return t.getClass().getName() + " (its toString() threw " + inToString.getClass().getName() + ")";
         }
     }
 
@@ -128,12 +141,12 @@ public final class Panics
             sb.append("runtime: goroutine stack exceeds the carrier's ").append(Sched.get().stackBytes())
                 .append("-byte Java stack; raise it with the agent option stack=SIZE (e.g. stack=64m)\n");
         }
-        sb.append("panic: ").append(failure).append("\n\n");
+        sb.append("panic: ").append(describe(failure)).append("\n\n");
         appendGoroutine(sb, g, failure.getStackTrace());
         Throwable cause = failure.getCause();
         for (int depth = 0; null != cause && depth < 16; depth++)
         {
-            sb.append("caused by: ").append(cause).append('\n');
+            sb.append("caused by: ").append(describe(cause)).append('\n');
             appendFrames(sb, cause.getStackTrace());
             cause = cause.getCause();
         }

@@ -13,6 +13,13 @@ public final class Carrier extends Thread
     /** The goroutine this carrier runs now, or null. Owner thread only (the monitor reads it racily). */
     public G current;
 
+    /**
+     * Depth of nested {@code Go.blocking} sections on this carrier. Owner thread only. While it is
+     * not zero the carrier must not take a P back (a pinned park inside the section, or an inner
+     * section ending): only the outermost section's end does.
+     */
+    int blockingDepth;
+
     /** True while this carrier holds a P. Owner thread only (written by the granter before start). */
     boolean hasP;
 

@@ -364,14 +364,18 @@ public final class Sched
         final Sched sched = get();
         g.waitReason = "syscall";
         sched.handoffP(c);
+        c.blockingDepth++;
         try
         {
             return body.call();
         }
         finally
         {
-            g.waitReason = null;
-            sched.reacquireP(c);
+            if (0 == --c.blockingDepth)
+            {
+                g.waitReason = null;
+                sched.reacquireP(c);
+            }
         }
     }
 
@@ -557,14 +561,25 @@ public final class Sched
     private void carrierMain()
     {
         final Carrier c = (Carrier)Thread.currentThread();
-        for (;;)
+        try
         {
-            final G g = findRunnable(c);
-            if (c.spinning)
+            for (;;)
             {
-                resetSpinning(c);
+                final G g = findRunnable(c);
+                if (c.spinning)
+                {
+                    resetSpinning(c);
+                }
+                execute(c, g);
             }
-            execute(c, g);
+        }
+        catch (final Throwable t)
+        {
+            // a bug in the runtime itself: a carrier that dies holding its P would starve the program
+            System.err.println("fatal error: sched: carrier " + c.getName() + " failed: " + Panics.describe(t));
+            t.printStackTrace();
+            System.err.flush();
+            Runtime.getRuntime().halt(2);
         }
     }
 
@@ -687,7 +702,24 @@ public final class Sched
     {
         synchronized (lock)
         {
-            idleCarriers.push(c);
+            // A ready() between our last look at the queue and this lock found no idle carrier to
+            // wake (we were not registered yet) and, at maxThreads, could not start one: look again
+            // under the lock that startm takes, and keep the P ourselves. (ready offers before wakep
+            // locks, so either we see its work here or it sees us registered below.)
+            if (!runq.isEmpty() && idleProcs > 0)
+            {
+                idleProcs--;
+                c.hasP = true;
+            }
+            else
+            {
+                idleCarriers.push(c);
+            }
+        }
+        if (c.hasP)
+        {
+            wakeSysmon();
+            return;
         }
         while (!c.granted) // acquire; pairs with the write of granted in startm
         {
@@ -738,6 +770,7 @@ public final class Sched
         g.carrier = c;
         g.preempt = false;
         g.waitReason = null;
+        Thread.interrupted(); // an interrupt of the carrier during one goroutine is not the next one's
         c.current = g;
         c.schedTick = c.schedTick + 1; // volatile write, owner only: the monitor sees a new slice
         for (;;)
@@ -872,6 +905,9 @@ public final class Sched
         {
             c.interrupt();
         }
-        sched.reacquireP(c);
+        if (0 == c.blockingDepth) // inside Go.blocking the section's end takes a P back, not this park
+        {
+            sched.reacquireP(c);
+        }
     }
 }

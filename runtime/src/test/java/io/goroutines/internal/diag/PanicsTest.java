@@ -33,6 +33,24 @@ class PanicsTest
     }
 
     @Test
+    void shouldReportAnExceptionWhoseToStringThrows()
+    {
+        final RuntimeException weird = new RuntimeException()
+        {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String toString()
+            {
+                throw new IllegalStateException("toString failed");
+            }
+        };
+        final String report = Panics.format(new G(), weird);
+        assertTrue(report.startsWith("panic: " + weird.getClass().getName()
+            + " (its toString() threw java.lang.IllegalStateException)\n\n"), report);
+    }
+
+    @Test
     void shouldElideMiddleOfDeepStacks()
     {
         final StackTraceElement[] frames = new StackTraceElement[250];

@@ -564,6 +564,33 @@ class SchedTest
     }
 
     @Test
+    void shouldKeepThePHandedOffUntilTheOutermostBlockingSectionEnds() throws Exception
+    {
+        final int previous = Go.maxProcs(1);
+        try
+        {
+            final CountDownLatch release = new CountDownLatch(1);
+            final CountDownLatch done = new CountDownLatch(1);
+            Go.go(() ->
+            {
+                Go.blocking(() ->
+                {
+                    Go.blocking(() -> 1); // an inner section ending must not take the P back
+                    release.await();      // still blocking: the only P must stay with the others
+                    return null;
+                });
+                done.countDown();
+            });
+            Go.go(release::countDown); // needs the P while the first goroutine still blocks
+            assertTrue(done.await(20, TimeUnit.SECONDS), "the other goroutine ran during the blocking call");
+        }
+        finally
+        {
+            Go.maxProcs(previous);
+        }
+    }
+
+    @Test
     void shouldRunBlockingCallWithoutStoppingOthers() throws Exception
     {
         final int previous = Go.maxProcs(1);
