@@ -2,6 +2,7 @@ package io.goroutines.benchmarks;
 
 import io.goroutines.Chan;
 import io.goroutines.Go;
+import io.goroutines.annotation.Goroutine;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +35,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code plainFromThread}, {@code rewrittenFromThread}: from the JMH thread, a plain thread, where
  *       rewritten code runs as a plain call (its entry finds no goroutine).</li>
  * </ul>
- * The batch loop is in the goroutine's body, which is rewritten in both variants (a preemption check
- * at its back-edge), so the difference between the two in-goroutine scores is the chain's.
+ * The batch loop ({@code PlainChain.loop}, {@code GoroutineChain.loop}) is {@code @Goroutine} in both
+ * variants, rewritten alike (a preemption check at its back-edge), so the difference between the two
+ * in-goroutine scores is the chain's.
  * <ul>
  *   <li>{@code plainDirectInGoroutine}, {@code rewrittenDirectInGoroutine}: the same inside a goroutine,
  *       but the depth is chosen once and each call enters the chain's top method directly; the loops
@@ -113,19 +115,7 @@ public class CallChainBench
     @OperationsPerInvocation(BATCH)
     public void plainInGoroutine(final Blackhole bh)
     {
-        final int depth = this.depth;
-        final long seed = this.seed++;
-        final Chan<Long> results = exchange.results;
-        Go.go(() ->
-        {
-            long hash = 0;
-            for (int i = 0; i < BATCH; i++)
-            {
-                hash += PlainChain.call(depth, seed + i);
-            }
-            results.send(hash);
-        });
-        bh.consume(results.recv().longValue());
+        inGoroutine(bh, (depth, seed) -> PlainChain.loop(depth, seed, BATCH));
     }
 
     /**
@@ -137,19 +127,7 @@ public class CallChainBench
     @OperationsPerInvocation(BATCH)
     public void rewrittenInGoroutine(final Blackhole bh)
     {
-        final int depth = this.depth;
-        final long seed = this.seed++;
-        final Chan<Long> results = exchange.results;
-        Go.go(() ->
-        {
-            long hash = 0;
-            for (int i = 0; i < BATCH; i++)
-            {
-                hash += GoroutineChain.call(depth, seed + i);
-            }
-            results.send(hash);
-        });
-        bh.consume(results.recv().longValue());
+        inGoroutine(bh, (depth, seed) -> GoroutineChain.loop(depth, seed, BATCH));
     }
 
     /**
@@ -162,11 +140,7 @@ public class CallChainBench
     @OperationsPerInvocation(BATCH)
     public void plainDirectInGoroutine(final Blackhole bh)
     {
-        final int depth = this.depth;
-        final long seed = this.seed++;
-        final Chan<Long> results = exchange.results;
-        Go.go(() -> results.send(PlainChain.batch(depth, seed, BATCH)));
-        bh.consume(results.recv().longValue());
+        inGoroutine(bh, (depth, seed) -> PlainChain.batch(depth, seed, BATCH));
     }
 
     /**
@@ -179,10 +153,27 @@ public class CallChainBench
     @OperationsPerInvocation(BATCH)
     public void rewrittenDirectInGoroutine(final Blackhole bh)
     {
+        inGoroutine(bh, (depth, seed) -> GoroutineChain.batch(depth, seed, BATCH));
+    }
+
+    /** A batch of calls made inside a goroutine: {@code (depth, seed) -> hash of the batch}. */
+    @FunctionalInterface
+    interface Batch
+    {
+        @Goroutine
+        long run(int depth, long seed);
+    }
+
+    /**
+     * Runs {@code batch} in a new goroutine and waits for its hash (the start and the hand-off back
+     * are the same for every variant and spread over {@link #BATCH} calls).
+     */
+    private void inGoroutine(final Blackhole bh, final Batch batch)
+    {
         final int depth = this.depth;
         final long seed = this.seed++;
         final Chan<Long> results = exchange.results;
-        Go.go(() -> results.send(GoroutineChain.batch(depth, seed, BATCH)));
+        Go.go(() -> results.send(batch.run(depth, seed)));
         bh.consume(results.recv().longValue());
     }
 }

@@ -255,4 +255,21 @@ final class GoroutineChain
         }
         return hash;
     }
+
+    /**
+     * {@code n} calls through the dispatcher {@code call(depth, x)}: the chain's entry is chosen per call.
+     * {@code @Goroutine} in both chains, so the loops are rewritten alike and only the chain differs.
+     *
+     * @return the sum of the hashes
+     */
+    @Goroutine
+    static long loop(final int depth, final long seed, final int n)
+    {
+        long hash = 0;
+        for (int i = 0; i < n; i++)
+        {
+            hash += call(depth, seed + i);
+        }
+        return hash;
+    }
 }

@@ -38,19 +38,8 @@ class GoroutineProgramIT
         "side effects: entries=4002 pings=1000 produced=1000 squared=1000 fanned=2000",
         ChannelsApp.DONE);
 
-    static Stream<Arguments> runs()
-    {
-        final List<Arguments> runs = new ArrayList<>();
-        for (final Java java : Java.values())
-        {
-            runs.add(Arguments.of(java, null));
-            runs.add(Arguments.of(java, "forceSuspend"));
-        }
-        return runs.stream();
-    }
-
     @ParameterizedTest(name = "{0} agent options {1}")
-    @MethodSource("runs")
+    @MethodSource("io.goroutines.it.Java#withAndWithoutForceSuspend")
     void shouldSuspendAtEveryCallOnlyWithForceSuspend(final Java java, final String agentOptions)
     {
         final boolean force = null != agentOptions;
@@ -62,7 +51,7 @@ class GoroutineProgramIT
     }
 
     @ParameterizedTest(name = "{0} agent options {1}")
-    @MethodSource("runs")
+    @MethodSource("io.goroutines.it.Java#withAndWithoutForceSuspend")
     void shouldRunMainAsGoroutineWithExactOutput(final Java java, final String agentOptions)
     {
         final ChildJvm.Result result = ChildJvm.of(java).agent(agentOptions).main(ChannelsApp.class).run();

@@ -65,4 +65,20 @@ public enum Java
         }
         return java;
     }
+
+    /**
+     * Every JDK, each with no agent options and with the test mode {@code forceSuspend} (every rewritten
+     * method yields to the scheduler on entry): arguments (Java, agent options or null) for
+     * parameterized tests.
+     */
+    public static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> withAndWithoutForceSuspend()
+    {
+        final java.util.List<org.junit.jupiter.params.provider.Arguments> runs = new java.util.ArrayList<>();
+        for (final Java java : values())
+        {
+            runs.add(org.junit.jupiter.params.provider.Arguments.of(java, null));
+            runs.add(org.junit.jupiter.params.provider.Arguments.of(java, "forceSuspend"));
+        }
+        return runs.stream();
+    }
 }

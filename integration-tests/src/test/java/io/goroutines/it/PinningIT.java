@@ -46,19 +46,8 @@ class PinningIT
     private static final String JDK_HINT = "JDK code is never rewritten: call it directly from @Goroutine code" +
         " (a for loop instead of forEach or a stream)";
 
-    static Stream<Arguments> warnRuns()
-    {
-        final List<Arguments> runs = new ArrayList<>();
-        for (final Java java : Java.values())
-        {
-            runs.add(Arguments.of(java, null));
-            runs.add(Arguments.of(java, "forceSuspend"));
-        }
-        return runs.stream();
-    }
-
     @ParameterizedTest(name = "{0} agent options {1}")
-    @MethodSource("warnRuns")
+    @MethodSource("io.goroutines.it.Java#withAndWithoutForceSuspend")
     void shouldReportEachSiteOnceAndStillComplete(final Java java, final String agentOptions)
     {
         final ChildJvm.Result result = ChildJvm.of(java).agent(agentOptions).main(PinningApp.class).run();
