@@ -3,10 +3,11 @@ package io.goroutines.internal.sched;
 /**
  * A carrier thread (Go's M): a platform thread that runs goroutines.
  *
- * <p>A carrier runs goroutines only while it holds a P (a permit to run, {@link #hasP}); the
- * scheduler has {@code procs} of them. A carrier whose goroutine pins or enters {@code Go.blocking}
- * hands its P to another carrier and goes on without one until it is back in its scheduling loop.
- * Idle carriers park until another thread grants them a P ({@link #granted}).
+ * <p>A carrier runs goroutines only while it holds a P ({@link #p}). A carrier whose goroutine enters
+ * {@code Go.blocking} keeps its P aside ({@link #oldp}, status SYSCALL) and takes it back on return
+ * unless the monitor gave it away meanwhile; a pinned park hands the P off at once. Either way the
+ * carrier may run on without a P until its goroutine reaches a scheduling point. Idle carriers park
+ * until another thread hands them a P ({@link #nextp}).
  */
 public final class Carrier extends Thread
 {
@@ -14,32 +15,31 @@ public final class Carrier extends Thread
     public G current;
 
     /**
-     * Depth of nested {@code Go.blocking} sections on this carrier. Owner thread only. While it is
-     * not zero the carrier must not take a P back (a pinned park inside the section, or an inner
-     * section ending): only the outermost section's end does.
+     * Depth of nested {@code Go.blocking} sections on this carrier. Owner thread only. Only the
+     * outermost section gives the P up and takes it back.
      */
     int blockingDepth;
 
-    /** True while this carrier holds a P. Owner thread only (written by the granter before start). */
-    boolean hasP;
+    /** The P this carrier holds, or null. Owner thread only. */
+    P p;
+
+    /** The P kept aside during a blocking section (status SYSCALL), or null. Owner thread only. */
+    P oldp;
 
     /** True while this carrier looks for work with a P (Go's spinning M). Owner thread only. */
     boolean spinning;
 
-    /** Set by the thread that hands this parked carrier a P; cleared by the carrier. */
-    volatile boolean granted;
+    /** Whether the goroutine being started came from runnext and inherits the time slice. Owner only. */
+    boolean inheritTime;
 
-    /** Whether the grant makes this carrier a spinning one (written before {@link #granted}). */
+    /** A P handed to this parked carrier by another thread; taken (set to null) by the carrier. */
+    volatile P nextp;
+
+    /** Whether the hand-off makes this carrier a spinning one (written before {@link #nextp}). */
     boolean grantSpinning;
 
-    /** Incremented each time this carrier starts running a goroutine; read by the monitor. */
-    volatile long schedTick;
-
-    /** The monitor's last seen {@link #schedTick}. Monitor thread only. */
-    long sysmonTick = -1;
-
-    /** When the monitor first saw {@link #sysmonTick}, in nanoTime. Monitor thread only. */
-    long sysmonWhenNs;
+    /** State of this carrier's xorshift generator (steal order). Owner thread only. */
+    private int seed;
 
     /**
      * A carrier thread; daemon, so that it never keeps the JVM alive.
@@ -53,5 +53,17 @@ public final class Carrier extends Thread
     {
         super(group, body, name, stackSize);
         setDaemon(true);
+        seed = name.hashCode() | 1;
+    }
+
+    /** A pseudo-random number in {@code [0, n)} (Go's cheaprandn). Owner thread only. */
+    int randn(final int n)
+    {
+        int x = seed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        seed = x;
+        return (int)(((x & 0xFFFF_FFFFL) * n) >>> 32);
     }
 }

@@ -138,6 +138,9 @@ public final class G
     /** What the scheduler does when the root returns with SIG_UNWIND: ACTION_PARK or ACTION_YIELD. Owner only. */
     int unwindAction;
 
+    /** Next goroutine in the global run queue. Guarded by that queue's lock. */
+    G schedLink;
+
     /** Timer of a parkNanos in progress, cancelled on resume. Owner only. */
     Timers.Timer parkTimer;
 

@@ -4,8 +4,8 @@ import io.goroutines.Task;
 import io.goroutines.internal.diag.Panics;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,74 +14,88 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The goroutine scheduler: carriers, Ps, the run queue, park and unpark.
+ * The goroutine scheduler, after Go's {@code runtime/proc.go}: Gs, Ms (carriers) and Ps, with
+ * per-P run queues, work stealing, a global queue, spinning carriers, per-P timers and a monitor.
  *
- * <h2>Concepts (after Go's proc.go)</h2>
+ * <h2>Concepts</h2>
  * <ul>
  *   <li><b>G</b> ({@link G}): a goroutine. Its continuation lives in its frame store while it is
  *       not running; while it runs it is an ordinary call chain on a carrier's Java stack.</li>
  *   <li><b>M</b> ({@link Carrier}): a daemon platform thread that runs goroutines one after the
  *       other by calling their root {@code task.run()}.</li>
- *   <li><b>P</b>: a permit to run goroutines; there are {@code procs} of them ({@code GOMAXPROCS}).
- *       A carrier needs one to take work. Ps carry no queue yet, so they are only counted
- *       ({@link #idleProcs}); per-P run queues with work stealing come in a later step.</li>
+ *   <li><b>P</b> ({@link P}): the right to run goroutines; {@code procs} of them (GOMAXPROCS). Each
+ *       has a 256-slot local {@link RunQueue} with a {@code runnext} slot, and its own
+ *       {@link TimerHeap}. A carrier needs a P to run goroutines.</li>
+ *   <li>The <b>global queue</b> ({@link GlobalQueue}): overflow of full local queues, yielded and
+ *       preempted goroutines, and goroutines readied by threads without a P.</li>
  * </ul>
  *
- * <h2>The current approach</h2>
- * One global MPMC run queue (lock-free {@link ConcurrentLinkedQueue}: unbounded, since the number of
- * goroutines is). Wake-ups follow Go's spinning-M protocol: making a goroutine runnable enqueues it
- * and then calls {@link #wakep()}, which starts or unparks one carrier only when a P is idle and no
- * carrier is already spinning (looking for work with a P). A spinning carrier that finds work stops
- * spinning and calls {@code wakep} again, so a burst of work wakes carriers one at a time instead of
- * all at once (no thundering herd). A carrier that finds nothing gives its P back, stops spinning,
- * then looks at the queue once more before it parks: "delicate dance" of {@code findRunnable} in
- * proc.go. That order is what prevents lost wake-ups:
- * <pre>
- *   producer:  runq.offer(g)   then  read idleProcs / nmspinning   (wakep)
- *   carrier:   idleProcs++ , nmspinning--   then  read runq         (findRunnable)
- * </pre>
- * All four are volatile or atomic, so at least one side sees the other's write: either the producer
- * sees the idle P and wakes someone, or the carrier sees the goroutine.
- * Idle carriers park with {@link LockSupport#park} and never poll; the timer thread and the
- * monitor sleep too when there is nothing to do, so an idle JVM uses no CPU.
+ * <h2>Where a runnable goroutine goes</h2>
+ * A goroutine made runnable by a goroutine (a channel hand-off, an unpark, a spawn) goes to the
+ * running P's {@code runnext}: it runs as soon as the current one parks and inherits the rest of its
+ * time slice, which keeps a communicating pair on one carrier with hot caches. Without a P (plain
+ * thread, monitor, carrier in a blocking call) it goes to the global queue.
+ *
+ * <h2>Finding work ({@link #findRunnable}, Go's findRunnable)</h2>
+ * Own P's due timers; every 61st tick one goroutine from the global queue first (otherwise two
+ * goroutines respawning each other could keep the global queue waiting forever); own run queue
+ * ({@code runnext} first); a fair batch of the global queue; then, if fewer than half of the busy Ps
+ * already spin, become a <em>spinning</em> carrier and steal: four passes over the Ps in a random
+ * order (random start, stride coprime to the number of Ps), taking half of a victim's queue; only
+ * the last pass runs the victims' due timers and takes a victim's {@code runnext} (after letting a
+ * running victim switch to it first). A spinning carrier that finds work stops spinning and wakes
+ * another one ({@link #wakep()}), so bursts of work wake carriers one at a time.
+ *
+ * <h2>No lost wake-ups ("delicate dance", proc.go)</h2>
+ * Adding work then reading {@code npidle}/{@code nmspinning} (in {@link #wakep()}) on one side, and
+ * putting the P on the idle list, dropping the spinning count and then looking for work once more
+ * on the other: all volatile, so at least one side sees the other. The global queue and the timer
+ * heaps are re-checked by every carrier that gives up its P; the other Ps' local queues by the
+ * carriers that were spinning (a local queue belongs to a running P, which runs it anyway).
+ * Idle carriers park and never poll. While all are idle, exactly one of them (the timer sleeper)
+ * parks until the earliest timer of any P; adding an earlier timer wakes it
+ * ({@link #timerWake(long)}). So an idle JVM uses no CPU and timers still fire on time.
  *
  * <h2>Parking a goroutine (unwinding by return)</h2>
  * A leaf ({@link Suspend}) that must park records the action, sets {@code sig = SIG_UNWIND} and
- * returns; every rewritten frame saves itself and returns; when the root returns here, the carrier
+ * returns; every rewritten frame saves itself and returns; when the root returns here the carrier
  * <em>commits</em> the park: {@code RUNNING -> WAITING}, then re-reads the permit, since an
- * {@link #unpark(G)} that ran during the unwind saw {@code RUNNING} and only left the permit. If the
- * permit is there the carrier takes the goroutine back ({@code WAITING -> RUNNING}, one CAS decides
- * between it and the unparker) and resumes it at once. As in Go's {@code gopark}, the goroutine is
- * published as waiting only once its frames are complete, so no other carrier can run it early.
+ * {@link #unpark(G)} during the unwind saw {@code RUNNING} and only left the permit. If it is there
+ * the carrier takes the goroutine back ({@code WAITING -> RUNNING}, one CAS decides between it and
+ * the unparker) and resumes it at once. As in Go's {@code gopark}, the goroutine is published as
+ * waiting only once its frames are complete, so no other carrier can run it early.
  *
- * <h2>Pinning and blocking calls</h2>
- * A goroutine that parks with no rewritten frame to unwind through (its leaf sees {@code SIG_NONE})
- * blocks its carrier thread. The carrier first hands its P back ({@link #handoffP}), waking another
- * carrier if work is queued, so the other goroutines keep running (Go's syscall hand-off, done at
- * once rather than after sysmon's 20 us). When it wakes, it runs on without a P until its goroutine
- * parks, yields or ends, unless it can take an idle P straight away; the OS time-slices the extra
- * thread meanwhile. {@code Go.blocking} does the same. Carriers are capped at {@code maxThreads}.
+ * <h2>Blocking calls, pinning and runaways (Go's syscall hand-off)</h2>
+ * {@code Go.blocking} sets its P aside (status SYSCALL); the monitor gives it to another carrier if
+ * the call lasts more than one monitor tick (~20 us), and a call that returns sooner takes it back
+ * with one CAS. A pinned park (no rewritten frame to unwind through) hands the P off at once.
+ * A goroutine that runs two time slices without reaching a preemption point (code that was not
+ * rewritten) is reported and its P is replaced ({@link Sysmon}). A carrier that comes back without
+ * a P runs its goroutine on until the next preemption point, which then queues it globally.
  *
  * <h2>Rejected approaches</h2>
  * <ol>
  *   <li>A {@code ForkJoinPool} or {@code ThreadPoolExecutor} running "resume" tasks: there is no place
- *       to commit a park after the unwind (an unpark racing the unwind would run the goroutine on two
- *       threads at once, or be lost), and pool compensation for pinned threads is not controllable.</li>
- *   <li>Idle carriers that poll the queue with a sleep: costs CPU on an idle JVM and adds latency.</li>
- *   <li>Waking a carrier on every enqueue: a thundering herd on bursts; the spinning count avoids it.</li>
+ *       to commit a park after the unwind, and pool compensation for pinned threads is not controllable.</li>
+ *   <li>One global lock-free queue (the first version here): every hand-off crossed carriers
+ *       (10x slower ping-pong with two Ps) and the queue head was shared by every carrier.</li>
+ *   <li>Idle carriers that poll with a sleep, or a timer thread: CPU on an idle JVM, and a timer
+ *       thread makes every wake-up a cross-thread hand-off.</li>
  * </ol>
  * Sources: Go's {@code runtime/proc.go} ({@code wakep}, {@code startm}, {@code stopm},
- * {@code findRunnable}, {@code handoffp}, {@code gopark}/{@code goready}) and D. Vyukov,
- * "Scalable Go Scheduler Design Doc" (2012).
+ * {@code findRunnable}, {@code stealWork}, {@code runqput}, {@code handoffp}, {@code retake},
+ * {@code gopark}/{@code goready}) and D. Vyukov, "Scalable Go Scheduler Design Doc" (2012).
  *
  * <p>Invariants:
  * <ul>
- *   <li>{@code 0 <= idleProcs <= procs} and {@code 0 <= dropProcs};</li>
- *   <li>a carrier with {@code hasP} is running a goroutine or is in {@code findRunnable};</li>
- *   <li>a goroutine is on the run queue at most once (only the thread that moved it to
- *       {@code RUNNABLE} enqueues it);</li>
- *   <li>{@code nmspinning} equals the number of carriers with {@code spinning == true}, plus at most one
- *       being started by {@code wakep}.</li>
+ *   <li>a P is on the idle list iff its status is IDLE; {@code npidle} is the list's length;</li>
+ *   <li>a RUNNING P is held by exactly one carrier ({@code c.p == p}), the only one that adds to its
+ *       run queue; a SYSCALL P by none (its carrier keeps it as {@code oldp} and touches it only
+ *       after winning the CAS back);</li>
+ *   <li>a goroutine is in at most one queue, and only while RUNNABLE;</li>
+ *   <li>{@code nmspinning} is the number of carriers with {@code spinning == true}, plus at most
+ *       one being started by {@link #wakep()};</li>
+ *   <li>at most one carrier is the timer sleeper, and it is on the idle carrier list.</li>
  * </ul>
  */
 public final class Sched
@@ -100,8 +114,16 @@ public final class Sched
     /** Id of the main goroutine. */
     public static final long MAIN_ID = 1;
 
-    /** Polls of an empty run queue before a carrier gives up its P (a few microseconds). */
-    private static final int SPIN_POLLS = 64;
+    /** Passes over the Ps when stealing, Go's stealTries. */
+    private static final int STEAL_TRIES = 4;
+    /** Every this many ticks a P takes from the global queue first, Go's 61. */
+    private static final int GLOBAL_TICK = 61;
+    /**
+     * How long a spinning carrier keeps looking before it gives its P up. Go's spinning M looks
+     * once through every P (a few microseconds with its usleep(3)); waking a parked JVM thread costs
+     * the waker several microseconds, so a carrier that has just been woken stays a little longer.
+     */
+    private static final long SPIN_NS = 20_000L;
 
     /** Guards the configuration below. */
     private static final Object CONFIG_LOCK = new Object();
@@ -130,39 +152,93 @@ public final class Sched
     /** Java stack size of new carriers, 0 = JVM default. */
     private final long stackBytes;
     /** The global run queue. */
-    private final ConcurrentLinkedQueue<G> runq = new ConcurrentLinkedQueue<>();
+    final GlobalQueue globq = new GlobalQueue();
     /** Carriers spinning (looking for work while holding a P), Go's nmspinning. */
-    private final AtomicInteger nmspinning = new AtomicInteger();
+    final AtomicInteger nmspinning = new AtomicInteger();
     /** Live goroutines (main included). */
     private final AtomicInteger live = new AtomicInteger();
     /** Next goroutine id; 1 is reserved for the main goroutine. */
     private final AtomicLong nextId = new AtomicLong(MAIN_ID + 1);
     /** Whether runMain was called. */
     private final AtomicBoolean mainStarted = new AtomicBoolean();
-    /** Guards idle carriers, carrier count and the P counts (Go's sched.lock). */
+    /** Guards the idle lists, the set of Ps, the carrier count and the timer sleeper (Go's sched.lock). */
     private final Object lock = new Object();
+    /** Idle Ps, most recently idle first. Guarded by lock. */
+    private final ArrayDeque<P> pidle = new ArrayDeque<>();
+    /** Length of {@link #pidle}; written under lock, read without (wakep). */
+    private volatile int npidle;
     /** Parked carriers waiting for a P, most recently parked first. Guarded by lock. */
-    private final ArrayDeque<Carrier> idleCarriers = new ArrayDeque<>();
-    /** Every carrier ever started, for the monitor. */
+    private final ArrayDeque<Carrier> midle = new ArrayDeque<>();
+    /** Every carrier ever started (diagnostics). */
     final CopyOnWriteArrayList<Carrier> carriers = new CopyOnWriteArrayList<>();
     /** Carriers started. Guarded by lock. */
     private int carrierCount;
-    /** Number of Ps. Written under lock; read without. */
+    /** The Ps that are not DEAD, and the steal strides for their number; replaced as a whole under lock. */
+    private volatile Procs allp;
+    /** Next P id. Guarded by lock. */
+    private int nextPid;
+    /** GOMAXPROCS: the number of Ps wanted. Written under lock. */
     private volatile int procs;
-    /** Ps that no carrier holds. Written under lock; read without (wakep). */
-    private volatile int idleProcs;
-    /** Ps to destroy when their carriers release them (maxProcs shrank). Written under lock. */
-    private volatile int dropProcs;
-    /** The monitor, or null when preemption is off. */
-    private final Sysmon sysmon;
+    /** The idle carrier that parks until the earliest timer, or null. Written under lock. */
+    private volatile Carrier timerSleeper;
+    /** When the timer sleeper wakes up (valid while there is one). */
+    private volatile long sleepUntil;
+    /** Whether a carrier cap warning was printed. */
+    private final AtomicBoolean capWarned = new AtomicBoolean();
+    /** The monitor. */
+    final Sysmon sysmon;
+
+    /** The live Ps with the strides coprime to their number (Go's randomOrder). */
+    static final class Procs
+    {
+        /** The Ps. */
+        final P[] ps;
+        /** Every stride in [1, n] coprime to n = ps.length. */
+        final int[] coprimes;
+
+        Procs(final P[] ps)
+        {
+            this.ps = ps;
+            final int n = ps.length;
+            final int[] c = new int[Math.max(1, n)];
+            int k = 0;
+            for (int i = 1; i <= n; i++)
+            {
+                if (1 == gcd(i, n))
+                {
+                    c[k++] = i;
+                }
+            }
+            if (0 == k)
+            {
+                c[k++] = 1;
+            }
+            this.coprimes = Arrays.copyOf(c, k);
+        }
+
+        private static int gcd(final int a, final int b)
+        {
+            return 0 == b ? a : gcd(b, a % b);
+        }
+    }
 
     private Sched(final int procs, final int maxThreads, final long stackBytes, final long preemptNs)
     {
         this.procs = procs;
-        this.idleProcs = procs;
         this.maxThreads = maxThreads;
         this.stackBytes = stackBytes;
-        this.sysmon = preemptNs > 0 ? new Sysmon(this, preemptNs) : null;
+        final P[] ps = new P[procs];
+        for (int i = 0; i < procs; i++)
+        {
+            ps[i] = new P(nextPid++, P.IDLE);
+        }
+        for (int i = procs - 1; i >= 0; i--)
+        {
+            pidle.push(ps[i]);
+        }
+        this.npidle = procs;
+        this.allp = new Procs(ps);
+        this.sysmon = new Sysmon(this, preemptNs);
     }
 
     /**
@@ -247,13 +323,11 @@ public final class Sched
             started = true;
             final int procs = configProcs > 0 ? configProcs : defaultProcs();
             final Sched sched = new Sched(procs, Math.max(configMaxThreads, procs), configStackBytes, configPreemptNs);
-            if (null != sched.sysmon)
-            {
-                sched.sysmon.start();
-            }
+            sched.sysmon.start();
             return sched;
         }
     }
+
 
     /**
      * Starts a goroutine ({@code go task.run()}).
@@ -267,7 +341,7 @@ public final class Sched
     }
 
     /**
-     * Starts a goroutine.
+     * Starts a goroutine. As Go's {@code newproc}, it goes to the spawning P's {@code runnext}.
      *
      * @param task  its body
      * @param armed whether its root is entered with the token (the root is rewritten code)
@@ -278,7 +352,7 @@ public final class Sched
         final G g = new G(nextId.getAndIncrement(), task);
         g.armedRoot = armed;
         live.incrementAndGet();
-        ready(g);
+        ready(g, true);
         return g;
     }
 
@@ -294,7 +368,7 @@ public final class Sched
         {
             if (g.casState(G.WAITING, G.RUNNABLE))
             {
-                get().ready(g);
+                get().ready(g, true);
             }
         }
         else if (G.PINNED == state)
@@ -310,7 +384,10 @@ public final class Sched
     }
 
     /**
-     * Sets the number of Ps ({@code runtime.GOMAXPROCS}).
+     * Sets the number of Ps ({@code runtime.GOMAXPROCS}) while goroutines run. New Ps start idle and
+     * are woken for work; surplus Ps are destroyed at once when idle or in a blocking call, else by
+     * their carrier at its next schedule; their goroutines go to the global queue and their timers
+     * to another P.
      *
      * @param n the new number, or less than 1 to only query
      * @return the previous number
@@ -323,30 +400,77 @@ public final class Sched
             return sched.procs;
         }
         final int previous;
+        final java.util.List<P> drained = new java.util.ArrayList<>();
         synchronized (sched.lock)
         {
             previous = sched.procs;
-            if (n > previous)
-            {
-                final int undrop = Math.min(n - previous, sched.dropProcs);
-                sched.dropProcs -= undrop;
-                sched.idleProcs += n - previous - undrop;
-            }
-            else if (n < previous)
-            {
-                final int fromIdle = Math.min(previous - n, sched.idleProcs);
-                sched.idleProcs -= fromIdle;
-                sched.dropProcs += previous - n - fromIdle;
-            }
             sched.procs = n;
+            final P[] ps = sched.allp.ps;
+            int keep = 0;
+            for (final P p : ps)
+            {
+                if (!p.retire)
+                {
+                    keep++;
+                }
+            }
+            // grow: first take back Ps that were still waiting to be destroyed, then make new ones
+            for (int i = 0; i < ps.length && keep < n; i++)
+            {
+                if (ps[i].retire && !ps[i].runaway)
+                {
+                    ps[i].retire = false;
+                    keep++;
+                }
+            }
+            P[] next = ps;
+            while (keep < n)
+            {
+                final P p = new P(sched.nextPid++, P.IDLE);
+                next = Arrays.copyOf(next, next.length + 1);
+                next[next.length - 1] = p;
+                sched.pidleput(p);
+                keep++;
+            }
+            // shrink: destroy the last ones; idle or blocked ones now, running ones at their next schedule
+            for (int i = next.length - 1; i > 0 && keep > n; i--)
+            {
+                final P p = next[i];
+                if (p.retire)
+                {
+                    continue;
+                }
+                keep--;
+                if (P.IDLE == p.status() && sched.pidle.remove(p))
+                {
+                    sched.npidle = sched.pidle.size();
+                    p.setStatus(P.DEAD);
+                    drained.add(p);
+                }
+                else if (p.casStatus(P.SYSCALL, P.DEAD))
+                {
+                    drained.add(p);
+                }
+                else
+                {
+                    p.retire = true;
+                }
+            }
+            sched.setAllp(next);
+        }
+        for (final P p : drained)
+        {
+            sched.dispose(p);
         }
         sched.wakep();
         return previous;
     }
 
     /**
-     * Runs a blocking call from a goroutine: hands the carrier's P to another carrier first, so the
-     * other goroutines keep running while this carrier blocks. On a plain thread it just calls.
+     * Runs a blocking call from a goroutine (Go's entersyscall/exitsyscall): the carrier's P is set
+     * aside for the monitor to hand to another carrier if the call takes more than a monitor tick,
+     * so the other goroutines keep running; a short call takes it back with one CAS. On a plain
+     * thread it just calls.
      *
      * @param body the blocking call
      * @return its result
@@ -362,9 +486,11 @@ public final class Sched
         final Carrier c = (Carrier)thread;
         final G g = c.current;
         final Sched sched = get();
-        g.waitReason = "syscall";
-        sched.handoffP(c);
-        c.blockingDepth++;
+        if (0 == c.blockingDepth++)
+        {
+            g.waitReason = "syscall";
+            sched.enterSyscall(c);
+        }
         try
         {
             return body.call();
@@ -374,7 +500,7 @@ public final class Sched
             if (0 == --c.blockingDepth)
             {
                 g.waitReason = null;
-                sched.reacquireP(c);
+                sched.exitSyscall(c, g);
             }
         }
     }
@@ -425,7 +551,7 @@ public final class Sched
             LockSupport.unpark(waiter);
         };
         sched.live.incrementAndGet();
-        sched.ready(g);
+        sched.ready(g, false);
         boolean interrupted = false;
         while (0 == outcome.get())
         {
@@ -445,19 +571,54 @@ public final class Sched
         return stackBytes;
     }
 
-    /** Whether every P is idle (the monitor may sleep). */
+    /** Whether every live P is idle (the monitor may sleep). */
     boolean allProcsIdle()
     {
-        return idleProcs >= procs;
+        return npidle >= allp.ps.length;
+    }
+
+    /** Idle Ps. */
+    int npidle()
+    {
+        return npidle;
+    }
+
+    /** The live Ps (a snapshot). */
+    P[] ps()
+    {
+        return allp.ps;
+    }
+
+    /** Replaces the set of live Ps. Caller holds lock. */
+    private void setAllp(final P[] ps)
+    {
+        allp = new Procs(ps);
     }
 
     // ------------------------------------------------------------------------------------------
     // Making goroutines runnable and waking carriers.
 
-    /** Puts a goroutine that the caller moved to RUNNABLE on the run queue and wakes a carrier if needed. */
-    void ready(final G g)
+    /**
+     * Puts a goroutine that the caller moved to RUNNABLE on a run queue (Go's ready/runqput) and
+     * wakes a carrier if one is idle and none is spinning.
+     *
+     * @param g    the goroutine
+     * @param next whether it should run next on this P (readied by the running goroutine)
+     */
+    void ready(final G g, final boolean next)
     {
-        runq.offer(g);
+        final Thread t = Thread.currentThread();
+        if (t instanceof Carrier)
+        {
+            final P p = ((Carrier)t).p;
+            if (null != p)
+            {
+                p.runq.put(g, next, globq);
+                wakep();
+                return;
+            }
+        }
+        globq.put(g);
         wakep();
     }
 
@@ -465,55 +626,81 @@ public final class Sched
      * Starts or wakes one spinning carrier when a P is idle and nobody is spinning already
      * (Go's wakep). Called after work was added.
      */
-    private void wakep()
+    void wakep()
     {
-        if (0 == idleProcs || 0 != nmspinning.get() || !nmspinning.compareAndSet(0, 1))
+        if (0 == npidle || 0 != nmspinning.get() || !nmspinning.compareAndSet(0, 1))
         {
             return;
         }
-        startm(true);
+        startm(null, true);
     }
 
     /**
-     * Gives an idle P to an idle carrier, or to a new one (Go's startm).
+     * Gives a P to an idle carrier, or to a new one (Go's startm).
      *
+     * @param given    the P to give (the caller owns it), or null for an idle one
      * @param spinning whether the carrier starts spinning; the caller already counted it in nmspinning
      */
-    private void startm(final boolean spinning)
+    private void startm(final P given, final boolean spinning)
     {
+        P p = given;
         Carrier m;
         synchronized (lock)
         {
-            m = 0 == idleProcs ? null : idleCarriers.poll();
-            if (0 == idleProcs || (null == m && carrierCount >= maxThreads))
+            if (null == p)
             {
-                if (spinning)
+                p = pidleget();
+                if (null == p)
                 {
-                    nmspinning.decrementAndGet(); // undo wakep's count: nobody will spin
+                    if (spinning)
+                    {
+                        nmspinning.decrementAndGet(); // undo wakep's count: nobody will spin
+                    }
+                    return;
                 }
-                return;
             }
-            idleProcs--;
+            m = mget();
             if (null == m)
             {
+                if (carrierCount >= maxThreads)
+                {
+                    pidleput(p);
+                    if (spinning)
+                    {
+                        nmspinning.decrementAndGet();
+                    }
+                    warnCap();
+                    return;
+                }
                 carrierCount++;
             }
+            p.setStatus(P.RUNNING);
+            p.m = m;
         }
         if (null != m)
         {
             m.grantSpinning = spinning;
-            m.granted = true; // release; pairs with the read of granted in stopm
+            m.nextp = p; // release; pairs with the read of nextp in stopm
             LockSupport.unpark(m);
         }
         else
         {
-            startCarrier(spinning);
+            startCarrier(p, spinning);
         }
-        wakeSysmon();
+        sysmon.wake();
     }
 
-    /** Creates and starts a carrier that already holds a P (counted by the caller). */
-    private void startCarrier(final boolean spinning)
+    private void warnCap()
+    {
+        if (capWarned.compareAndSet(false, true))
+        {
+            System.err.println("goroutines: all " + maxThreads + " carrier threads are in use (maxThreads); " +
+                "goroutines wait until one comes back. Raise the agent option maxThreads if this is expected.");
+        }
+    }
+
+    /** Creates and starts a carrier that holds {@code p} (counted by the caller). */
+    private void startCarrier(final P p, final boolean spinning)
     {
         final int n;
         synchronized (lock)
@@ -521,7 +708,8 @@ public final class Sched
             n = carrierCount;
         }
         final Carrier m = new Carrier(null, this::carrierMain, "goroutines-carrier-" + n, stackBytes);
-        m.hasP = true;
+        m.p = p;
+        p.m = m;
         m.spinning = spinning; // Thread.start publishes both
         try
         {
@@ -533,25 +721,53 @@ public final class Sched
             synchronized (lock)
             {
                 carrierCount--;
-                idleProcs++;
+                pidleput(p);
             }
             if (spinning)
             {
                 nmspinning.decrementAndGet();
             }
-            System.err.println("sched: could not start a carrier thread (" + ex.getMessage() +
+            System.err.println("goroutines: could not start a carrier thread (" + ex.getMessage() +
                 "); lower maxThreads or raise the OS thread limit");
         }
     }
 
-    /** Wakes the monitor if it sleeps because every P was idle. */
-    private void wakeSysmon()
+    /** Takes an idle P (status RUNNING from here on), or null. Caller holds lock. */
+    private P pidleget()
     {
-        final Sysmon sysmon = this.sysmon;
-        if (null != sysmon)
+        final P p = pidle.poll();
+        if (null != p)
         {
-            sysmon.wake();
+            npidle = pidle.size();
+            p.setStatus(P.RUNNING);
         }
+        return p;
+    }
+
+    /** Puts a P that nobody holds on the idle list, or destroys it if it must go. Caller holds lock. */
+    private void pidleput(final P p)
+    {
+        p.m = null;
+        p.setStatus(P.IDLE);
+        pidle.push(p);
+        npidle = pidle.size(); // release; pairs with the npidle read in wakep
+    }
+
+    /** Takes an idle carrier, not the timer sleeper if another one is there, or null. Caller holds lock. */
+    private Carrier mget()
+    {
+        Carrier m = midle.poll();
+        if (null != m && m == timerSleeper)
+        {
+            final Carrier other = midle.poll();
+            if (null != other)
+            {
+                midle.push(m);
+                return other;
+            }
+            timerSleeper = null;
+        }
+        return m;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -584,177 +800,565 @@ public final class Sched
     }
 
     /**
-     * Returns the next goroutine to run, with the carrier holding a P; parks the carrier while there
-     * is none. Owner thread only.
+     * Returns the next goroutine to run, with the carrier holding a P ({@link Carrier#inheritTime}
+     * says whether it came from runnext); parks the carrier while there is none. Owner thread only.
      */
     private G findRunnable(final Carrier c)
     {
         for (;;)
         {
-            if (!c.hasP && !tryAcquireP(c))
+            final P p = c.p;
+            if (null == p)
             {
-                stopm(c);
+                if (!tryAcquireP(c))
+                {
+                    stopm(c, TimerHeap.NONE);
+                }
                 continue;
             }
-            if (0 != dropProcs)
+            if (p.retire)
             {
-                dropSpinning(c);
-                releaseP(c); // destroys the P while maxProcs shrinks
+                c.p = null;
+                retire(p);
                 continue;
             }
-            final G g = pollRunq();
+            c.inheritTime = false;
+            if (TimerHeap.NONE != p.timers.nextWhen())
+            {
+                p.timers.runDue(System.nanoTime()); // may ready goroutines onto p
+            }
+            if (p.sliceOver)
+            {
+                p.sliceOver = false;
+                p.runq.demoteRunnext(globq); // a runnext chain used up its slice: the queued ones go first
+            }
+            G g;
+            if (0 == p.schedTick % GLOBAL_TICK && !globq.isEmpty())
+            {
+                g = globq.get();
+                if (null != g)
+                {
+                    return g;
+                }
+            }
+            g = p.runq.get();
+            if (null != g)
+            {
+                c.inheritTime = p.runq.lastWasNext;
+                return g;
+            }
+            g = globq.getBatch(p.runq, procs);
             if (null != g)
             {
                 return g;
             }
-            // Delicate dance (proc.go): drop the P, then the spinning count, and only then look at the
-            // queue once more. A ready() that ran before our drop saw no idle P (or us spinning) and
-            // relies on us; one that runs after sees the idle P and wakes a carrier itself.
-            final boolean wasSpinning = c.spinning;
-            releaseP(c);
-            dropSpinning(c);
-            if (!runq.isEmpty() && tryAcquireP(c))
+            // Steal, unless enough carriers spin already: at most half of the busy Ps (Go's limit).
+            final int busy = allp.ps.length - npidle;
+            if (c.spinning || 2 * nmspinning.get() < busy)
             {
-                if (wasSpinning)
+                if (!c.spinning)
                 {
                     c.spinning = true;
                     nmspinning.incrementAndGet();
                 }
-                continue;
+                g = stealWork(c, p);
+                if (null != g)
+                {
+                    return g;
+                }
             }
-            stopm(c);
+            // Nothing: give the P up. Delicate dance (proc.go): drop the P, then the spinning count,
+            // and only then look once more. A ready() that ran before saw no idle P (or us
+            // spinning) and relies on us; one that runs after sees the idle P and wakes a carrier.
+            final boolean wasSpinning = c.spinning;
+            c.p = null;
+            synchronized (lock)
+            {
+                pidleput(p);
+            }
+            if (wasSpinning)
+            {
+                c.spinning = false;
+                nmspinning.decrementAndGet();
+            }
+            if (!globq.isEmpty() || (wasSpinning && anyLocalWork()))
+            {
+                if (tryAcquireP(c))
+                {
+                    if (wasSpinning)
+                    {
+                        c.spinning = true;
+                        nmspinning.incrementAndGet();
+                    }
+                    continue;
+                }
+            }
+            stopm(c, earliestTimer());
         }
     }
 
-    /** Polls the run queue, spinning briefly on an empty one before giving up. */
-    private G pollRunq()
+    /**
+     * A spinning carrier's search (Go's stealWork): four passes over the other Ps in a random order,
+     * stealing half of a run queue; the last pass also runs their due timers and takes a runnext.
+     * Then, for up to {@link #SPIN_NS} in all, it watches the queues and searches again when work
+     * shows up, before it gives up. Owner thread only; {@code p}'s queue is empty.
+     */
+    private G stealWork(final Carrier c, final P p)
     {
-        final ConcurrentLinkedQueue<G> runq = this.runq;
-        G g = runq.poll();
-        for (int i = 0; null == g && i < SPIN_POLLS; i++)
+        final long deadline = System.nanoTime() + SPIN_NS;
+        for (;;)
         {
-            Thread.onSpinWait();
-            if (!runq.isEmpty())
+            G g = stealPasses(c, p);
+            if (null != g)
             {
-                g = runq.poll();
+                return g;
+            }
+            for (;;)
+            {
+                if (p.retire || System.nanoTime() - deadline >= 0)
+                {
+                    return null;
+                }
+                g = globq.getBatch(p.runq, procs);
+                if (null != g)
+                {
+                    return g;
+                }
+                if (anyLocalWork())
+                {
+                    break;
+                }
+                Thread.onSpinWait();
             }
         }
-        return g;
+    }
+
+    /** The passes of {@link #stealWork}. */
+    private G stealPasses(final Carrier c, final P p)
+    {
+        final Procs all = allp;
+        final P[] ps = all.ps;
+        final int n = ps.length;
+        for (int pass = 0; pass < STEAL_TRIES; pass++)
+        {
+            final boolean last = pass == STEAL_TRIES - 1;
+            final int stride = all.coprimes[c.randn(all.coprimes.length)];
+            int i = c.randn(n);
+            for (int k = 0; k < n; k++, i = (i + stride) % n)
+            {
+                final P v = ps[i];
+                if (v == p)
+                {
+                    continue;
+                }
+                if (last && TimerHeap.NONE != v.timers.nextWhen() && v.timers.runDue(System.nanoTime()) > 0)
+                {
+                    final G g = p.runq.get(); // the timers readied goroutines onto our P
+                    if (null != g)
+                    {
+                        return g;
+                    }
+                }
+                if (!v.runq.isEmpty())
+                {
+                    final Carrier vm = v.m;
+                    final boolean running = P.RUNNING == v.status() && null != vm && null != vm.current;
+                    final G g = p.runq.steal(v.runq, last, running);
+                    if (null != g)
+                    {
+                        return g;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether any P's run queue looks non-empty. */
+    private boolean anyLocalWork()
+    {
+        for (final P v : allp.ps)
+        {
+            if (!v.runq.isEmpty())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A spinning carrier found work: stop spinning and let another carrier take over the search. */
     private void resetSpinning(final Carrier c)
     {
         c.spinning = false;
-        nmspinning.decrementAndGet();
-        wakep();
-    }
-
-    /** Stops spinning, if the carrier was. Owner thread only. */
-    private void dropSpinning(final Carrier c)
-    {
-        if (c.spinning)
+        if (0 == nmspinning.decrementAndGet())
         {
-            c.spinning = false;
-            nmspinning.decrementAndGet();
+            wakep();
         }
     }
 
     /** Takes an idle P if there is one. Owner thread only. */
     private boolean tryAcquireP(final Carrier c)
     {
-        if (0 == idleProcs)
+        if (0 == npidle)
         {
             return false;
         }
+        final P p;
         synchronized (lock)
         {
-            if (0 == idleProcs)
+            p = pidleget();
+            if (null == p)
             {
                 return false;
             }
-            idleProcs--;
+            p.m = c;
         }
-        c.hasP = true;
-        wakeSysmon();
+        c.p = p;
+        sysmon.wake();
         return true;
     }
 
-    /** Gives the carrier's P back (or destroys it while maxProcs shrinks). Owner thread only. */
-    private void releaseP(final Carrier c)
-    {
-        synchronized (lock)
-        {
-            c.hasP = false;
-            if (dropProcs > 0)
-            {
-                dropProcs--;
-            }
-            else
-            {
-                idleProcs++; // release; pairs with the idleProcs read in wakep
-            }
-        }
-    }
-
-    /** Parks the carrier until another thread grants it a P (Go's stopm). Owner thread only. */
-    private void stopm(final Carrier c)
+    /**
+     * Parks the carrier until another thread hands it a P (Go's stopm). While all carriers are idle,
+     * one of them sleeps only until the earliest timer ({@code pollUntil}) and then takes a P to run
+     * it. Owner thread only.
+     */
+    private void stopm(final Carrier c, final long pollUntil)
     {
         synchronized (lock)
         {
             // A ready() between our last look at the queue and this lock found no idle carrier to
             // wake (we were not registered yet) and, at maxThreads, could not start one: look again
-            // under the lock that startm takes, and keep the P ourselves. (ready offers before wakep
-            // locks, so either we see its work here or it sees us registered below.)
-            if (!runq.isEmpty() && idleProcs > 0)
+            // under the lock that startm takes.
+            if (!globq.isEmpty())
             {
-                idleProcs--;
-                c.hasP = true;
+                final P p = pidleget();
+                if (null != p)
+                {
+                    p.m = c;
+                    c.p = p;
+                }
             }
-            else
+            if (null == c.p)
             {
-                idleCarriers.push(c);
+                midle.push(c);
+                if (TimerHeap.NONE != pollUntil && null == timerSleeper)
+                {
+                    sleepUntil = pollUntil;
+                    timerSleeper = c;
+                }
             }
         }
-        if (c.hasP)
+        if (null != c.p)
         {
-            wakeSysmon();
+            sysmon.wake(); // every P may have been idle: the monitor sleeps
             return;
         }
-        while (!c.granted) // acquire; pairs with the write of granted in startm
+        for (;;)
         {
-            LockSupport.park(this);
-            Thread.interrupted(); // nobody may interrupt an idle carrier into a busy loop
+            final P granted = c.nextp; // acquire; pairs with the write in startm
+            if (null != granted)
+            {
+                c.nextp = null;
+                c.p = granted;
+                c.spinning = c.grantSpinning; // already counted in nmspinning by wakep
+                return;
+            }
+            if (timerSleeper != c)
+            {
+                LockSupport.park(this);
+                Thread.interrupted(); // nobody may interrupt an idle carrier into a busy loop
+                continue;
+            }
+            // The timer sleeper. Look at the heaps again after publishing sleepUntil (pairs with
+            // the heap write -> sleepUntil read in timerWake), then sleep until the earliest.
+            long until = sleepUntil;
+            final long earliest = earliestTimer();
+            if (TimerHeap.NONE != earliest && earliest - until < 0)
+            {
+                until = earliest;
+                sleepUntil = earliest;
+            }
+            final long leftNs = until - System.nanoTime();
+            if (leftNs > 0)
+            {
+                LockSupport.parkNanos(this, leftNs);
+                Thread.interrupted();
+                continue;
+            }
+            synchronized (lock)
+            {
+                if (null != c.nextp)
+                {
+                    continue; // handed a P meanwhile
+                }
+                timerSleeper = null;
+                final P p = pidleget();
+                if (null != p)
+                {
+                    // run the due timers of every P as a spinning carrier does
+                    midle.remove(c);
+                    p.m = c;
+                    c.p = p;
+                    c.spinning = true;
+                    nmspinning.incrementAndGet();
+                }
+            }
+            if (null != c.p)
+            {
+                sysmon.wake();
+                return;
+            }
+            // every P is held: their carriers run the timers at their next schedule; wait for a P
         }
-        c.granted = false;
-        c.hasP = true;
-        c.spinning = c.grantSpinning; // already counted in nmspinning by wakep
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Timers.
+
+    /** Adds a timer to the current P's heap (else the first P's) and wakes whoever must run it. */
+    Timers.Timer addTimer(final Timers.Timer t)
+    {
+        final Thread thread = Thread.currentThread();
+        P p = thread instanceof Carrier ? ((Carrier)thread).p : null;
+        if (null == p)
+        {
+            p = allp.ps[0];
+        }
+        p.timers.add(t);
+        if (P.DEAD == p.status())
+        {
+            // the P was destroyed while we added (its timers moved before ours arrived): move again
+            p.timers.moveTo(allp.ps[0].timers);
+        }
+        timerWake(t.deadlineNs);
+        return t;
     }
 
     /**
-     * Hands the carrier's P to the others before the carrier blocks (pinned park, Go.blocking).
-     * Owner thread only.
+     * A timer due at {@code when} was added: wake the timer sleeper if it sleeps past it, or start a
+     * carrier if none sleeps and a P is idle (it will run the timer or become the sleeper).
      */
-    void handoffP(final Carrier c)
+    void timerWake(final long when)
     {
-        if (!c.hasP)
+        final Carrier sleeper = timerSleeper;
+        if (null != sleeper)
         {
+            if (when - sleepUntil < 0)
+            {
+                LockSupport.unpark(sleeper);
+            }
             return;
         }
-        releaseP(c);
-        if (!runq.isEmpty())
+        if (0 != npidle)
         {
-            wakep(); // a ready() before the release saw no idle P and relied on this carrier
+            wakep();
         }
     }
 
-    /** After a blocking section: takes an idle P if one is free, else runs on without one. Owner thread only. */
-    void reacquireP(final Carrier c)
+    /** The earliest timer of any P, or {@link TimerHeap#NONE}. */
+    long earliestTimer()
     {
-        if (!c.hasP)
+        long earliest = TimerHeap.NONE;
+        for (final P p : allp.ps)
         {
-            tryAcquireP(c);
+            final long when = p.timers.nextWhen();
+            if (TimerHeap.NONE != when && (TimerHeap.NONE == earliest || when - earliest < 0))
+            {
+                earliest = when;
+            }
         }
+        return earliest;
+    }
+
+    /** Timers pending on every P. */
+    int pendingTimers()
+    {
+        int n = 0;
+        for (final P p : allp.ps)
+        {
+            n += p.timers.size();
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Blocking calls, hand-off, destroying Ps.
+
+    /** Go's entersyscall: sets the P aside (SYSCALL) for the monitor to retake. Owner thread only. */
+    private void enterSyscall(final Carrier c)
+    {
+        final P p = c.p;
+        if (null == p)
+        {
+            return;
+        }
+        p.syscallTick++;
+        c.oldp = p;
+        c.p = null;
+        p.setStatus(P.SYSCALL); // from here on the monitor may take it
+        sysmon.syscallEntered();
+    }
+
+    /**
+     * Go's exitsyscall: takes the P back if nobody took it, else an idle one; else the carrier runs
+     * on without a P and the goroutine is asked to yield at its next preemption point, which queues
+     * it globally. Owner thread only.
+     */
+    private void exitSyscall(final Carrier c, final G g)
+    {
+        final P old = c.oldp;
+        c.oldp = null;
+        if (null != old && old.casStatus(P.SYSCALL, P.RUNNING))
+        {
+            c.p = old;
+            return;
+        }
+        if (null == c.p && !tryAcquireP(c))
+        {
+            g.preempt = true;
+        }
+    }
+
+    /**
+     * Go's handoffp: a P nobody holds (retaken from a blocking call, or given up before a pinned
+     * park) goes to a carrier if there is work for it, else to the idle list.
+     */
+    void handoffp(final P p)
+    {
+        p.m = null;
+        if (p.retire)
+        {
+            synchronized (lock)
+            {
+                p.setStatus(P.DEAD);
+                dropFromAllp(p);
+            }
+            dispose(p);
+            return;
+        }
+        if (!p.runq.isEmpty() || !globq.isEmpty())
+        {
+            startm(p, false);
+            return;
+        }
+        // no work, but nobody spins and no P is idle: start a spinning carrier to look for some
+        if (0 == nmspinning.get() + npidle && nmspinning.compareAndSet(0, 1))
+        {
+            startm(p, true);
+            return;
+        }
+        synchronized (lock)
+        {
+            pidleput(p);
+        }
+        if (!globq.isEmpty())
+        {
+            wakep(); // a ready() before the idle put saw no idle P
+        }
+        final long when = p.timers.nextWhen();
+        if (TimerHeap.NONE != when)
+        {
+            timerWake(when);
+        }
+    }
+
+    /** A pinned park is about to block the carrier: hand its P off at once (Go's entersyscallblock). */
+    private void handoffNow(final Carrier c)
+    {
+        final P p = c.p;
+        if (null == p)
+        {
+            return;
+        }
+        p.syscallTick++;
+        c.p = null;
+        if (c.spinning)
+        {
+            c.spinning = false;
+            nmspinning.decrementAndGet();
+        }
+        handoffp(p);
+    }
+
+    /** Destroys a P its holder gave up ({@code retire} set): its goroutines and timers move on. */
+    private void retire(final P p)
+    {
+        synchronized (lock)
+        {
+            p.setStatus(P.DEAD);
+            p.m = null;
+            dropFromAllp(p);
+        }
+        dispose(p);
+    }
+
+    /** Removes a dead P from the live set. Caller holds lock. */
+    private void dropFromAllp(final P p)
+    {
+        final P[] ps = allp.ps;
+        int k = 0;
+        final P[] next = new P[ps.length];
+        for (final P q : ps)
+        {
+            if (q != p)
+            {
+                next[k++] = q;
+            }
+        }
+        if (k != ps.length)
+        {
+            setAllp(Arrays.copyOf(next, k));
+        }
+    }
+
+    /** A DEAD P that nobody holds: moves its goroutines to the global queue and its timers to a live P. */
+    private void dispose(final P p)
+    {
+        if (p.runq.drainTo(globq) > 0)
+        {
+            wakep();
+        }
+        final P heir = allp.ps[0];
+        p.timers.moveTo(heir.timers);
+        final long when = heir.timers.nextWhen();
+        if (TimerHeap.NONE != when)
+        {
+            timerWake(when);
+        }
+    }
+
+    /**
+     * The monitor found a goroutine that ran two time slices without reaching a preemption point:
+     * its P is replaced by a new one (given to another carrier), and the old one is destroyed when
+     * its carrier comes back to the scheduler. Monitor thread only.
+     *
+     * @return true when the P was replaced
+     */
+    boolean replaceRunaway(final P p)
+    {
+        synchronized (lock)
+        {
+            if (p.retire || P.RUNNING != p.status())
+            {
+                return false;
+            }
+            p.retire = true;
+            p.runaway = true;
+            final P[] ps = allp.ps;
+            final P[] next = Arrays.copyOf(ps, ps.length + 1);
+            final P extra = new P(nextPid++, P.IDLE);
+            next[ps.length] = extra;
+            setAllp(next);
+            pidleput(extra);
+        }
+        // its queued goroutines are stolen by the new P's carrier
+        if (nmspinning.compareAndSet(0, 1))
+        {
+            startm(null, true);
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -772,7 +1376,10 @@ public final class Sched
         g.waitReason = null;
         Thread.interrupted(); // an interrupt of the carrier during one goroutine is not the next one's
         c.current = g;
-        c.schedTick = c.schedTick + 1; // volatile write, owner only: the monitor sees a new slice
+        if (!c.inheritTime)
+        {
+            c.p.schedTick++; // a new time slice (runnext inherits the current one, as in Go)
+        }
         for (;;)
         {
             g.sig = g.started ? G.SIG_RESUME : g.armedRoot ? Tokens.RUN : G.SIG_NONE;
@@ -814,9 +1421,10 @@ public final class Sched
         g.frames.shrink(); // still owned here: give back what a deeper park once needed
         if (G.ACTION_YIELD == g.unwindAction)
         {
+            // Gosched and preemption go behind everyone: to the global queue (Go's goschedImpl)
             g.casState(G.RUNNING, G.RUNNABLE);
-            runq.offer(g);
-            if (!c.hasP)
+            globq.put(g);
+            if (null == c.p)
             {
                 wakep();
             }
@@ -878,7 +1486,10 @@ public final class Sched
         }
         final Carrier c = (Carrier)Thread.currentThread();
         final Sched sched = get();
-        sched.handoffP(c);
+        if (0 == c.blockingDepth)
+        {
+            sched.handoffNow(c); // it blocks for an unknown time: the P goes to the others at once
+        }
         final long deadlineNs = timeoutNs > 0 ? System.nanoTime() + timeoutNs : 0;
         boolean interrupted = false;
         g.casState(G.RUNNING, G.PINNED); // then read the permit: pairs with svPermit -> state read in unpark
@@ -907,7 +1518,7 @@ public final class Sched
         }
         if (0 == c.blockingDepth) // inside Go.blocking the section's end takes a P back, not this park
         {
-            sched.reacquireP(c);
+            sched.exitSyscall(c, g);
         }
     }
 }

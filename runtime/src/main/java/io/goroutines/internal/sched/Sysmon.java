@@ -1,43 +1,76 @@
 package io.goroutines.internal.sched;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The monitor thread (Go's sysmon, preemption part only): asks goroutines that have run longer than
- * the time slice to yield, by setting {@link G#preempt}, which rewritten code reads at loop
- * back-edges.
+ * The monitor thread (Go's sysmon). Each pass it looks at every P:
+ * <ul>
+ *   <li><b>RUNNING</b> with the same {@code schedTick} for a whole time slice: the same goroutine
+ *       (or a runnext chain inheriting its slice) ran all along; its {@link G#preempt} flag is set,
+ *       and rewritten code yields at its next loop back-edge. A goroutine that is still running a
+ *       whole slice after that (two in all) is a runaway, in code that was not rewritten and so has
+ *       no preemption point: its P is replaced ({@link Sched#replaceRunaway(P)}), so that the others
+ *       run, and once it has run a second it is reported, once per site.</li>
+ *   <li><b>SYSCALL</b> (inside {@code Go.blocking}) with the same {@code syscallTick} since the last
+ *       pass (at least 20 us): the P is retaken and handed off ({@link Sched#handoffp(P)}), except
+ *       that one with nothing queued is left up to 10 ms while other carriers spin or idle, as Go's
+ *       retake does.</li>
+ * </ul>
+ * It also looks after overdue timers: it starts a carrier when a P is idle (nobody ran the timer),
+ * and asks the goroutine running on a busy P with an overdue timer to yield (timer fairness).
  *
- * <p>Like Go's {@code retake}, it does not read the clock on every schedule: each carrier bumps
- * {@link Carrier#schedTick} when it starts a goroutine, and the monitor remembers the tick and when it
- * first saw it; the same tick seen for longer than a slice means the same goroutine ran all along.
- * It checks every half slice (at least 20 us, at most 10 ms), and sleeps without a timeout while every
- * P is idle, so that an idle JVM costs nothing; taking a P wakes it.
- *
- * <p>Not yet: retaking the P of a runaway goroutine (one in code without preemption points).
+ * <p>Like Go's, it does not read the clock on every schedule: the ticks say whether anything
+ * changed, and the monitor remembers when it first saw each. The period starts at 20 us and
+ * doubles after 50 passes in which nothing was retaken, up to 10 ms or half the time slice; entering a blocking call wakes
+ * a monitor that sleeps longer than 20 us, so a blocking call is handed off after about 20-40 us;
+ * and it never sleeps past the earliest timer.
+ * While every P is idle it sleeps without a timeout, so an idle JVM costs nothing; taking a P
+ * wakes it.
  */
 final class Sysmon implements Runnable
 {
-    /** Shortest check period, as Go's sysmon's 20 us. */
-    private static final long MIN_PERIOD_NS = 20_000L;
-    /** Longest check period, as Go's sysmon's 10 ms. */
-    private static final long MAX_PERIOD_NS = 10_000_000L;
+    /** Shortest period, as Go's sysmon's 20 us. */
+    private static final long MIN_DELAY_NS = 20_000L;
+    /** Longest period, as Go's sysmon's 10 ms. */
+    private static final long MAX_DELAY_NS = 10_000_000L;
+    /** Idle passes before the period starts doubling, as Go's 50. */
+    private static final int IDLE_PASSES = 50;
+    /** How long a blocked P with nothing queued may be left alone while others are idle, Go's 10 ms. */
+    private static final long SYSCALL_KEEP_NS = 10_000_000L;
+    /**
+     * How long a runaway must have run before it is reported: its P is replaced after two slices,
+     * but class loading, the agent's transform and class initialisation (code that is never
+     * rewritten) add up to a few hundred milliseconds at start-up on a small machine, which is not
+     * worth a report; a loop stuck for a second is.
+     */
+    private static final long REPORT_AFTER_NS = 1_000_000_000L;
+    /** Frames printed in a runaway report. */
+    private static final int REPORT_FRAMES = 12;
 
     /** The scheduler watched. */
     private final Sched sched;
-    /** The time slice. */
+    /** The time slice, 0 when preemption is off. */
     private final long sliceNs;
-    /** Time between two checks. */
-    private final long periodNs;
+    /** Longest period: Go's 10 ms, or half the time slice when that is shorter. */
+    private final long maxDelayNs;
     /** The monitor thread. */
     private final Thread thread;
     /** True while the monitor sleeps until a P is taken; written by the monitor, cleared by wakers. */
     private volatile boolean sleeping;
+    /** True while the monitor sleeps longer than the shortest period. */
+    private volatile boolean napping;
+    /** Set by a waker: go back to the shortest period. */
+    private volatile boolean kicked;
+    /** Runaway sites already reported (top frame). */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     Sysmon(final Sched sched, final long sliceNs)
     {
         this.sched = sched;
         this.sliceNs = sliceNs;
-        this.periodNs = Math.max(MIN_PERIOD_NS, Math.min(MAX_PERIOD_NS, sliceNs / 2));
+        this.maxDelayNs = sliceNs > 0 ? Math.max(MIN_DELAY_NS, Math.min(MAX_DELAY_NS, sliceNs / 2)) : MAX_DELAY_NS;
         this.thread = new Thread(this, "goroutines-sysmon");
         this.thread.setDaemon(true);
     }
@@ -51,9 +84,22 @@ final class Sysmon implements Runnable
     /** Called after a P was taken: wakes the monitor if it sleeps. Any thread. */
     void wake()
     {
-        if (sleeping) // volatile read after the idleProcs write of the caller; pairs with run's re-check
+        if (sleeping) // volatile read after the npidle write of the caller; pairs with run's re-check
         {
             sleeping = false;
+            kicked = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Called when a goroutine enters a blocking call: the monitor must look within ~20 us. */
+    void syscallEntered()
+    {
+        if (napping || sleeping)
+        {
+            napping = false;
+            sleeping = false;
+            kicked = true;
             LockSupport.unpark(thread);
         }
     }
@@ -62,46 +108,195 @@ final class Sysmon implements Runnable
     @Override
     public void run()
     {
+        long delay = MIN_DELAY_NS;
+        int idle = 0;
         for (;;)
         {
+            if (kicked)
+            {
+                kicked = false;
+                idle = 0;
+            }
+            if (0 == idle)
+            {
+                delay = MIN_DELAY_NS;
+            }
+            else if (idle > IDLE_PASSES)
+            {
+                delay = Math.min(delay * 2, maxDelayNs);
+            }
             if (sched.allProcsIdle())
             {
-                sleeping = true; // then re-read idleProcs: pairs with the idleProcs write -> sleeping read in wake
+                sleeping = true; // then re-read npidle: pairs with the npidle write -> sleeping read in wake
                 if (sched.allProcsIdle())
                 {
                     LockSupport.park(this);
                 }
                 sleeping = false;
                 Thread.interrupted();
+                idle = 0;
                 continue;
             }
-            LockSupport.parkNanos(this, periodNs);
-            retake(System.nanoTime());
+            // wake up for the earliest timer too: a busy P runs its timers only at its next schedule
+            long sleepNs = delay;
+            final long timer = sched.earliestTimer();
+            if (TimerHeap.NONE != timer)
+            {
+                sleepNs = Math.max(MIN_DELAY_NS, Math.min(delay, timer - System.nanoTime()));
+            }
+            napping = sleepNs > MIN_DELAY_NS;
+            LockSupport.parkNanos(this, sleepNs);
+            napping = false;
+            Thread.interrupted();
+            final long now = System.nanoTime();
+            final boolean retook = retake(now);
+            checkTimers(now);
+            idle = retook ? 0 : idle + 1;
         }
     }
 
-    /** One pass over the carriers: flags goroutines that ran a whole slice. */
-    private void retake(final long nowNs)
+    /** One pass over the Ps (Go's retake). Returns whether a P was retaken from a blocking call. */
+    private boolean retake(final long now)
     {
-        for (final Carrier c : sched.carriers)
+        boolean retook = false;
+        for (final P p : sched.ps())
         {
-            final long tick = c.schedTick;
-            final G g = c.current; // racy read, benign: a stale goroutine at worst yields once for nothing
-            if (null == g || G.RUNNING != g.state())
+            final int status = p.status();
+            if (P.RUNNING == status)
             {
-                c.sysmonTick = -1;
-                continue;
+                watchRunning(p, now);
             }
-            if (tick != c.sysmonTick)
+            else if (P.SYSCALL == status)
             {
-                c.sysmonTick = tick;
-                c.sysmonWhenNs = nowNs;
-            }
-            else if (nowNs - c.sysmonWhenNs >= sliceNs)
-            {
-                g.preempt = true;
-                c.sysmonWhenNs = nowNs;
+                final int tick = p.syscallTick;
+                if (tick != p.sysmonSyscallTick)
+                {
+                    p.sysmonSyscallTick = tick;
+                    p.sysmonSyscallWhenNs = now;
+                    continue;
+                }
+                if (p.runq.isEmpty() && sched.nmspinning.get() + sched.npidle() > 0 &&
+                    now - p.sysmonSyscallWhenNs < SYSCALL_KEEP_NS)
+                {
+                    continue;
+                }
+                if (p.casStatus(P.SYSCALL, P.IDLE))
+                {
+                    sched.handoffp(p);
+                    retook = true;
+                }
             }
         }
+        return retook;
+    }
+
+    /** Preempts a goroutine that ran a whole slice; replaces the P of one that ran two. */
+    private void watchRunning(final P p, final long now)
+    {
+        final int tick = p.schedTick;
+        if (tick != p.sysmonSchedTick)
+        {
+            p.sysmonSchedTick = tick;
+            p.sysmonSchedWhenNs = now;
+            p.runawayReported = false;
+            p.sysmonG = null;
+            return;
+        }
+        if (0 == sliceNs)
+        {
+            return;
+        }
+        final long ranNs = now - p.sysmonSchedWhenNs;
+        final Carrier m = p.m;
+        final G g = null == m ? null : m.current; // racy, benign: a stale goroutine at worst yields once for nothing
+        if (null == g || G.RUNNING != g.state() || ranNs < sliceNs)
+        {
+            return;
+        }
+        if (p.sysmonG != g)
+        {
+            // a new goroutine on this slice (a runnext chain): give this one a whole slice of its own
+            p.sysmonG = g;
+            p.sysmonGWhenNs = now;
+        }
+        g.preempt = true;
+        p.sliceOver = true;
+        final long stuckNs = now - p.sysmonGWhenNs;
+        if (stuckNs >= sliceNs && !p.retire)
+        {
+            sched.replaceRunaway(p);
+        }
+        if (stuckNs >= REPORT_AFTER_NS && !p.runawayReported)
+        {
+            p.runawayReported = report(m, g, ranNs);
+        }
+    }
+
+    /**
+     * An overdue timer: starts a carrier when a P is idle (nobody is running it); on a busy P, asks
+     * the running goroutine to yield, so that the timer fires at the next preemption point instead
+     * of at the end of the slice (Go waits for the slice; a wake-up then can be 10-20 ms late).
+     */
+    private void checkTimers(final long now)
+    {
+        if (0 != sched.npidle() && TimerHeap.due(sched.earliestTimer(), now))
+        {
+            sched.wakep();
+        }
+        for (final P p : sched.ps())
+        {
+            if (P.RUNNING == p.status() && TimerHeap.due(p.timers.nextWhen(), now))
+            {
+                final Carrier m = p.m;
+                final G g = null == m ? null : m.current;
+                if (null != g)
+                {
+                    g.preempt = true;
+                    p.sliceOver = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Reports a runaway goroutine once per site (its top frame), unless it is loading or
+     * initialising a class (the JVM's work and the agent's transform, never rewritten, often tens of
+     * milliseconds at start-up): then it is looked at again on the next pass.
+     *
+     * @return whether the runaway needs no further look
+     */
+    private boolean report(final Carrier m, final G g, final long ranNs)
+    {
+        final StackTraceElement[] stack = m.getStackTrace();
+        if (m.current != g || G.RUNNING != g.state())
+        {
+            return false; // it moved on while the stack was taken: not the runaway's stack
+        }
+        for (final StackTraceElement e : stack)
+        {
+            final String method = e.getMethodName();
+            if ("<clinit>".equals(method) || "loadClass".equals(method) ||
+                ("transform".equals(method) && "java.lang.instrument.ClassFileTransformer".equals(e.getClassName())))
+            {
+                return false;
+            }
+        }
+        final String site = stack.length > 0 ? stack[0].toString() : "unknown";
+        if (!reported.add(site))
+        {
+            return true;
+        }
+        final StringBuilder sb = new StringBuilder(256);
+        sb.append("goroutines: goroutine ").append(g.id).append(" ran ").append(ranNs / 1_000_000)
+            .append(" ms without reaching a preemption point: it is in code that was not rewritten")
+            .append(" (a loop in a library, or in a method that is not @Goroutine); its P was handed to")
+            .append(" another carrier so that the other goroutines run. Reported once per site.\n");
+        for (int i = 0; i < stack.length && i < REPORT_FRAMES; i++)
+        {
+            sb.append("\tat ").append(stack[i]).append('\n');
+        }
+        System.err.print(sb);
+        System.err.flush();
+        return true;
     }
 }

@@ -1,0 +1,326 @@
+package io.goroutines.internal.sched;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A P's local run queue (Go's {@code runq}, {@code runqhead}, {@code runqtail} and {@code runnext}):
+ * a fixed ring of 256 goroutines that only its owner adds to, plus one {@code runnext} slot.
+ *
+ * <h2>Protocol (after Go's proc.go: runqput, runqget, runqgrab, runqsteal)</h2>
+ * <ul>
+ *   <li>The <b>owner</b> (the carrier holding the P) is the only thread that writes slots and
+ *       {@link #tail}: it writes the slot, then publishes it with a release store of the tail.</li>
+ *   <li><b>Consumers</b> (the owner popping, thieves stealing) read the slots they want and then
+ *       claim them with one CAS of {@link #head}; a consumer whose CAS fails read slots that may
+ *       already have been reused, so it throws them away and retries.</li>
+ *   <li>A thief takes half of what it sees ({@code n - n/2}) in one CAS and copies it into its own
+ *       ring, then publishes its own tail; the first stolen goroutine is returned to run at once.</li>
+ *   <li>{@link #runnext} is set only by the owner (with a CAS, since a thief may have cleared it);
+ *       others may only CAS it to null, and thieves do so only as a last resort.</li>
+ *   <li>A full ring moves half of itself, plus the new goroutine, to the global queue in one batch
+ *       ({@code runqputslow}), so a flood of spawns does not pile up on one P.</li>
+ * </ul>
+ * Index arithmetic is on unbounded ints that wrap; {@code tail - head} is the length in every case.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@code 0 <= tail - head <= 256}, as seen by the owner;</li>
+ *   <li>slots {@code [head, tail)} hold distinct goroutines in state RUNNABLE, none of them in
+ *       {@code runnext} or any other queue;</li>
+ *   <li>a goroutine leaves the queue only through a successful CAS of {@code head} or
+ *       {@code runnext}, so it is never handed out twice.</li>
+ * </ul>
+ * The owner clears a slot after popping it, so a popped goroutine is not kept reachable by the
+ * ring; slots that a thief took stay set until the owner reuses them (a bounded, short-lived
+ * reference to a goroutine that is running or parked elsewhere).
+ */
+final class RunQueue
+{
+    /** Capacity of the ring, Go's 256. */
+    static final int SIZE = 256;
+    /** Index mask. */
+    private static final int MASK = SIZE - 1;
+
+    /** Access to {@link #head}. */
+    private static final VarHandle HEAD;
+    /** Access to {@link #tail}. */
+    private static final VarHandle TAIL;
+    /** Access to {@link #runnext}. */
+    private static final VarHandle RUNNEXT;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(RunQueue.class, "head", int.class);
+            TAIL = lookup.findVarHandle(RunQueue.class, "tail", int.class);
+            RUNNEXT = lookup.findVarHandle(RunQueue.class, "runnext", G.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** The ring. Slots are plain; the head CAS and the tail release/acquire order them. */
+    private final G[] buf = new G[SIZE];
+    /** Next slot to consume; advanced by CAS. */
+    @SuppressWarnings("unused")
+    private volatile int head;
+    /** Next slot to fill; written by the owner only, with release semantics. */
+    @SuppressWarnings("unused")
+    private volatile int tail;
+    /** The goroutine to run next, or null. */
+    @SuppressWarnings("unused")
+    private volatile G runnext;
+    /** Whether the last {@link #get()} returned the runnext goroutine (it inherits the time slice). Owner only. */
+    boolean lastWasNext;
+
+    /**
+     * Owner only: adds a runnable goroutine. With {@code next} it goes to {@code runnext}, and the
+     * goroutine that was there (if any) goes to the tail of the ring.
+     *
+     * @param g        the goroutine, already RUNNABLE
+     * @param next     whether it should run next (readied by the running goroutine)
+     * @param overflow where half of a full ring goes
+     */
+    void put(final G g, final boolean next, final GlobalQueue overflow)
+    {
+        G toRing = g;
+        if (next)
+        {
+            G old;
+            do
+            {
+                old = runnext;
+            }
+            while (!RUNNEXT.compareAndSet(this, old, g));
+            if (null == old)
+            {
+                return;
+            }
+            toRing = old;
+        }
+        for (;;)
+        {
+            final int h = (int)HEAD.getAcquire(this);
+            final int t = (int)TAIL.get(this);
+            if (t - h < SIZE)
+            {
+                buf[t & MASK] = toRing;
+                TAIL.setRelease(this, t + 1);
+                return;
+            }
+            if (putSlow(toRing, h, t, overflow))
+            {
+                return;
+            }
+            // a consumer took some in the meantime: there is room now
+        }
+    }
+
+    /** Moves half of a full ring plus {@code g} to the global queue; false when the ring changed under us. */
+    private boolean putSlow(final G g, final int h, final int t, final GlobalQueue overflow)
+    {
+        final int n = (t - h) / 2;
+        final G[] batch = new G[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            batch[i] = buf[(h + i) & MASK];
+        }
+        if (!HEAD.compareAndSet(this, h, h + n))
+        {
+            return false;
+        }
+        batch[n] = g;
+        overflow.putBatch(batch, n + 1);
+        return true;
+    }
+
+    /**
+     * Owner only: takes the next goroutine, {@code runnext} first ({@link #lastWasNext} says which).
+     *
+     * @return a goroutine, or null when the queue is empty
+     */
+    G get()
+    {
+        final G next = runnext;
+        if (null != next && RUNNEXT.compareAndSet(this, next, null))
+        {
+            lastWasNext = true;
+            return next;
+        }
+        lastWasNext = false;
+        for (;;)
+        {
+            final int h = (int)HEAD.getAcquire(this);
+            final int t = (int)TAIL.get(this);
+            if (t == h)
+            {
+                return null;
+            }
+            final G g = buf[h & MASK];
+            if (HEAD.compareAndSet(this, h, h + 1))
+            {
+                buf[h & MASK] = null; // only the owner writes slots; a stale thief's CAS fails anyway
+                return g;
+            }
+        }
+    }
+
+    /**
+     * Any thread: copies half of this queue into {@code batch} (a ring of {@link #SIZE}) starting at
+     * {@code batchHead}, and claims it.
+     *
+     * @param batch         the thief's ring
+     * @param batchHead     where to start writing (the thief's tail)
+     * @param stealRunnext  whether to take {@code runnext} when the ring is empty
+     * @param victimRunning whether the victim's carrier is running a goroutine (then let it start
+     *                      its runnext first, as Go's usleep(3))
+     * @return how many goroutines were taken
+     */
+    private int grab(final G[] batch, final int batchHead, final boolean stealRunnext, final boolean victimRunning)
+    {
+        for (;;)
+        {
+            final int h = (int)HEAD.getAcquire(this);
+            final int t = (int)TAIL.getAcquire(this);
+            int n = t - h;
+            n = n - n / 2;
+            if (0 == n)
+            {
+                if (stealRunnext)
+                {
+                    final G next = runnext;
+                    if (null != next)
+                    {
+                        if (victimRunning)
+                        {
+                            // The victim is probably about to switch to it (a channel hand-off takes
+                            // well under a microsecond): give it that chance, as Go does with usleep(3).
+                            spinFor(RUNNEXT_GRACE_NS);
+                            if (runnext != next)
+                            {
+                                continue;
+                            }
+                        }
+                        if (!RUNNEXT.compareAndSet(this, next, null))
+                        {
+                            continue;
+                        }
+                        batch[batchHead & MASK] = next;
+                        return 1;
+                    }
+                }
+                return 0;
+            }
+            if (n > SIZE / 2)
+            {
+                continue; // head and tail read at different times: inconsistent, read again
+            }
+            for (int i = 0; i < n; i++)
+            {
+                batch[(batchHead + i) & MASK] = buf[(h + i) & MASK];
+            }
+            if (HEAD.compareAndSet(this, h, h + n))
+            {
+                return n;
+            }
+        }
+    }
+
+    /** How long a thief lets a running victim start its runnext before stealing it: Go's 3 us. */
+    static final long RUNNEXT_GRACE_NS = 3_000L;
+
+    /** Busy-waits about {@code ns} (parkNanos sleeps tens of microseconds at least). */
+    private static void spinFor(final long ns)
+    {
+        final long end = System.nanoTime() + ns;
+        while (System.nanoTime() - end < 0)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Owner of this queue only, and only while it is empty: steals half of {@code victim}'s queue
+     * into this one.
+     *
+     * @param victim        the queue to steal from
+     * @param stealRunnext  whether to take the victim's {@code runnext} as a last resort
+     * @param victimRunning whether the victim is running a goroutine
+     * @return a stolen goroutine to run now (the rest are in this queue), or null
+     */
+    G steal(final RunQueue victim, final boolean stealRunnext, final boolean victimRunning)
+    {
+        final int t = (int)TAIL.get(this);
+        int n = victim.grab(buf, t, stealRunnext, victimRunning);
+        if (0 == n)
+        {
+            return null;
+        }
+        n--;
+        final G g = buf[(t + n) & MASK];
+        buf[(t + n) & MASK] = null;
+        if (0 != n)
+        {
+            TAIL.setRelease(this, t + n);
+        }
+        return g;
+    }
+
+    /**
+     * Owner only: moves the runnext goroutine, if any, to the tail of the ring, behind the others
+     * (its chain's time slice is over).
+     */
+    void demoteRunnext(final GlobalQueue overflow)
+    {
+        final G next = runnext;
+        if (null != next && RUNNEXT.compareAndSet(this, next, null))
+        {
+            put(next, false, overflow);
+        }
+    }
+
+    /** Any thread: whether the ring and runnext look empty (a racy snapshot). */
+    boolean isEmpty()
+    {
+        return (int)TAIL.getAcquire(this) == (int)HEAD.getAcquire(this) && null == runnext;
+    }
+
+    /** Any thread: whether runnext holds a goroutine (a racy snapshot). */
+    boolean hasRunnext()
+    {
+        return null != runnext;
+    }
+
+    /** Any thread: approximate length, runnext included (for metrics and tests). */
+    int size()
+    {
+        final int n = (int)TAIL.getAcquire(this) - (int)HEAD.getAcquire(this);
+        return Math.max(0, Math.min(SIZE, n)) + (null == runnext ? 0 : 1);
+    }
+
+    /**
+     * The owner (or whoever holds a P that nobody else can own any more) moves everything to the
+     * global queue: used when a P is destroyed.
+     *
+     * @return how many goroutines moved
+     */
+    int drainTo(final GlobalQueue global)
+    {
+        final G[] batch = new G[SIZE + 1];
+        int moved = 0;
+        for (G g = get(); null != g && moved < batch.length; g = get())
+        {
+            batch[moved++] = g;
+        }
+        if (moved > 0)
+        {
+            global.putBatch(batch, moved);
+        }
+        return moved;
+    }
+}

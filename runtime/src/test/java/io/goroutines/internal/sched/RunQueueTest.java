@@ -1,0 +1,227 @@
+package io.goroutines.internal.sched;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The per-P run queue: Go's runqput/runqget/runqsteal semantics one by one, then a randomized
+ * stress with one owner and several thieves in which every goroutine must come out exactly once.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RunQueueTest
+{
+    private static G g(final long id)
+    {
+        return new G(id, null);
+    }
+
+    @Test
+    void shouldServeRingInFifoOrder()
+    {
+        final RunQueue q = new RunQueue();
+        final GlobalQueue global = new GlobalQueue();
+        final G a = g(1);
+        final G b = g(2);
+        final G c = g(3);
+        q.put(a, false, global);
+        q.put(b, false, global);
+        q.put(c, false, global);
+        assertEquals(3, q.size());
+        assertSame(a, q.get());
+        assertFalse(q.lastWasNext);
+        assertSame(b, q.get());
+        assertSame(c, q.get());
+        assertNull(q.get());
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void shouldRunRunnextFirstAndKickThePreviousOneToTheTail()
+    {
+        final RunQueue q = new RunQueue();
+        final GlobalQueue global = new GlobalQueue();
+        final G ring = g(1);
+        final G x = g(2);
+        final G y = g(3);
+        q.put(ring, false, global);
+        q.put(x, true, global);
+        q.put(y, true, global); // x goes to the tail of the ring
+        assertSame(y, q.get());
+        assertTrue(q.lastWasNext, "runnext inherits the time slice");
+        assertSame(ring, q.get());
+        assertFalse(q.lastWasNext);
+        assertSame(x, q.get());
+        assertNull(q.get());
+    }
+
+    @Test
+    void shouldMoveHalfOfFullRingAndNewOneToGlobalQueue()
+    {
+        final RunQueue q = new RunQueue();
+        final GlobalQueue global = new GlobalQueue();
+        for (int i = 0; i < RunQueue.SIZE; i++)
+        {
+            q.put(g(i), false, global);
+        }
+        assertEquals(0, global.size());
+        q.put(g(RunQueue.SIZE), false, global);
+        assertEquals(RunQueue.SIZE / 2 + 1, global.size(), "half of the ring plus the new one");
+        assertEquals(RunQueue.SIZE / 2, q.size());
+        // the oldest half went to the global queue, in order, then the new one
+        for (int i = 0; i < RunQueue.SIZE / 2; i++)
+        {
+            assertEquals(i, global.get().id);
+        }
+        assertEquals(RunQueue.SIZE, global.get().id);
+        assertEquals(RunQueue.SIZE / 2, q.get().id);
+    }
+
+    @Test
+    void shouldStealHalfAndRunnextOnlyWhenAsked()
+    {
+        final RunQueue victim = new RunQueue();
+        final RunQueue thief = new RunQueue();
+        final GlobalQueue global = new GlobalQueue();
+        for (int i = 0; i < 10; i++)
+        {
+            victim.put(g(i), false, global);
+        }
+        final G run = thief.steal(victim, false, false);
+        assertEquals(4, run.id, "the last of the stolen half runs now, as Go's runqsteal");
+        assertEquals(4, thief.size(), "5 stolen: one to run, four queued");
+        assertEquals(0, thief.get().id);
+        assertEquals(5, victim.size());
+        final G next = g(99);
+        final RunQueue lone = new RunQueue();
+        lone.put(next, true, global);
+        assertNull(new RunQueue().steal(lone, false, false), "runnext is not stolen before the last pass");
+        assertSame(next, new RunQueue().steal(lone, true, false));
+        assertTrue(lone.isEmpty());
+    }
+
+    @Test
+    void shouldGetBatchFromGlobalQueueFairly()
+    {
+        final GlobalQueue global = new GlobalQueue();
+        final G[] batch = new G[20];
+        for (int i = 0; i < batch.length; i++)
+        {
+            batch[i] = g(i);
+        }
+        global.putBatch(batch, batch.length);
+        final RunQueue local = new RunQueue();
+        final G first = global.getBatch(local, 2); // min(20, 20 / 2 + 1, 128) = 11
+        assertEquals(0, first.id);
+        assertEquals(10, local.size());
+        assertEquals(9, global.size());
+        for (int i = 1; i <= 10; i++)
+        {
+            assertEquals(i, local.get().id);
+        }
+    }
+
+    /**
+     * One owner puts (sometimes into runnext) and pops; thieves steal into their own queues (half,
+     * and runnext on some passes) and pop those; overflow goes to a global queue. Every goroutine
+     * must be taken exactly once.
+     */
+    @RepeatedTest(5)
+    void shouldHandEachGoroutineOutExactlyOnceUnderHeavyStealing() throws Exception
+    {
+        final int n = 200_000;
+        final int thieves = 3;
+        final AtomicIntegerArray taken = new AtomicIntegerArray(n);
+        final RunQueue owner = new RunQueue();
+        final GlobalQueue global = new GlobalQueue();
+        final AtomicBoolean done = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final CyclicBarrier start = new CyclicBarrier(thieves + 1);
+        final List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < thieves; t++)
+        {
+            final int seed = t;
+            final Thread thief = new Thread(() ->
+            {
+                final RunQueue mine = new RunQueue();
+                final SplittableRandom random = new SplittableRandom(seed);
+                try
+                {
+                    start.await();
+                    while (!done.get() || !owner.isEmpty())
+                    {
+                        final G g = mine.steal(owner, random.nextInt(4) == 0, random.nextBoolean());
+                        if (null != g)
+                        {
+                            taken.incrementAndGet((int)g.id);
+                            for (G h = mine.get(); null != h; h = mine.get())
+                            {
+                                taken.incrementAndGet((int)h.id);
+                            }
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+            });
+            threads.add(thief);
+            thief.start();
+        }
+        final SplittableRandom random = new SplittableRandom(42);
+        start.await();
+        for (int i = 0; i < n; i++)
+        {
+            owner.put(g(i), random.nextInt(3) == 0, global);
+            if (random.nextInt(4) == 0)
+            {
+                final G g = owner.get();
+                if (null != g)
+                {
+                    taken.incrementAndGet((int)g.id);
+                }
+            }
+        }
+        done.set(true);
+        for (G g = owner.get(); null != g; g = owner.get())
+        {
+            taken.incrementAndGet((int)g.id);
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+        for (G g = global.get(); null != g; g = global.get())
+        {
+            taken.incrementAndGet((int)g.id);
+        }
+        assertNull(failure.get());
+        final Set<Integer> wrong = new HashSet<>();
+        for (int i = 0; i < n; i++)
+        {
+            if (1 != taken.get(i) && wrong.size() < 10)
+            {
+                wrong.add(i);
+            }
+        }
+        assertTrue(wrong.isEmpty(), "taken other than once: " + wrong);
+    }
+}
