@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  *
  * <h2>Scheduling states (who owns the continuation)</h2>
  * The state word {@link #state} says who may run the goroutine and touch {@link #sig} and
- * {@link #frames}; it changes only through {@link #casState(int, int)}:
+ * {@link #frames}; it changes only through {@link #casState(int, int)}, except for the dequeuing
+ * carrier's RUNNABLE -> RUNNING ({@link #startRunning()}):
  * <pre>
  *   RUNNABLE --(carrier dequeues)--> RUNNING --(root returns, park committed)--> WAITING
  *      ^                              |  |  ^                                      |
@@ -147,8 +148,12 @@ public final class G
     /** Called once when the goroutine is dead, with its failure or null (the main goroutine's waiter); may be null. */
     Consumer<Throwable> onExit;
 
-    /** Why the goroutine waits, in Go's words ("chan receive"), for dumps; null while running. */
-    public volatile String waitReason;
+    /**
+     * Why the goroutine waits, in Go's words ("chan receive"), for dumps; null while running. Written
+     * by the goroutine itself before it parks; a plain field (a park costs no extra fence): a dump
+     * reads it after the state, whose release at the park's commit publishes it.
+     */
+    public String waitReason;
 
     /** A bare goroutine with id 0 and no task: for tests of rewritten code that drive it by hand. */
     public G()
@@ -295,10 +300,37 @@ public final class G
         return permit;
     }
 
-    /** Takes the permit: returns 1 when one was there (it is now gone), else 0. */
-    int xchgPermit()
+    /**
+     * Takes the permit: returns 1 when one was there (it is now gone), else 0. Owner only. A read and
+     * a release store instead of an atomic exchange: unparkers only ever write 1, so an unpark that
+     * lands between the two found the permit already set, and is merged with it exactly as the
+     * exchange would merge it (permits do not accumulate).
+     */
+    int consumePermit()
     {
-        return (int)PERMIT.getAndSet(this, 0);
+        final int p = permit;
+        if (0 != p)
+        {
+            PERMIT.setRelease(this, 0);
+        }
+        return p;
+    }
+
+    /**
+     * RUNNABLE -> RUNNING by the carrier that took the goroutine from a run queue. A release store,
+     * not a CAS: a RUNNABLE goroutine belongs to whoever dequeued it, and no other thread changes
+     * the state of a RUNNABLE goroutine (unpark only acts on WAITING and PINNED).
+     *
+     * @return false when the goroutine was not RUNNABLE (a scheduler bug)
+     */
+    boolean startRunning()
+    {
+        if (RUNNABLE != state)
+        {
+            return false;
+        }
+        STATE.setRelease(this, RUNNING);
+        return true;
     }
 
     /** Id and state for messages. */

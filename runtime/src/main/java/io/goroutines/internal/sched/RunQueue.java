@@ -91,12 +91,17 @@ final class RunQueue
         G toRing = g;
         if (next)
         {
-            G old;
-            do
+            G old = runnext;
+            if (null == old)
+            {
+                // others only ever clear a non-null runnext, so an empty one is ours to fill
+                RUNNEXT.setRelease(this, g);
+                return;
+            }
+            while (!RUNNEXT.compareAndSet(this, old, g))
             {
                 old = runnext;
             }
-            while (!RUNNEXT.compareAndSet(this, old, g));
             if (null == old)
             {
                 return;

@@ -123,7 +123,7 @@ public final class Sched
      * once through every P (a few microseconds with its usleep(3)); waking a parked JVM thread costs
      * the waker several microseconds, so a carrier that has just been woken stays a little longer.
      */
-    private static final long SPIN_NS = 20_000L;
+    private static final long SPIN_NS = Long.getLong("goroutines.spinNs", 20_000L);
 
     /** Guards the configuration below. */
     private static final Object CONFIG_LOCK = new Object();
@@ -187,6 +187,8 @@ public final class Sched
     private final AtomicBoolean capWarned = new AtomicBoolean();
     /** The monitor. */
     final Sysmon sysmon;
+    /** Event counters. */
+    final SchedStats stats = new SchedStats();
 
     /** The live Ps with the strides coprime to their number (Go's randomOrder). */
     static final class Procs
@@ -324,6 +326,7 @@ public final class Sched
             final int procs = configProcs > 0 ? configProcs : defaultProcs();
             final Sched sched = new Sched(procs, Math.max(configMaxThreads, procs), configStackBytes, configPreemptNs);
             sched.sysmon.start();
+            sched.stats.printAtExitIfAsked();
             return sched;
         }
     }
@@ -456,7 +459,16 @@ public final class Sched
                     p.retire = true;
                 }
             }
-            sched.setAllp(next);
+            int live = 0;
+            final P[] alive = new P[next.length];
+            for (final P p : next)
+            {
+                if (P.DEAD != p.status())
+                {
+                    alive[live++] = p;
+                }
+            }
+            sched.setAllp(Arrays.copyOf(alive, live));
         }
         for (final P p : drained)
         {
@@ -677,6 +689,7 @@ public final class Sched
             p.setStatus(P.RUNNING);
             p.m = m;
         }
+        stats.wakeups.increment();
         if (null != m)
         {
             m.grantSpinning = spinning;
@@ -812,13 +825,18 @@ public final class Sched
             {
                 if (!tryAcquireP(c))
                 {
-                    stopm(c, TimerHeap.NONE);
+                    stopm(c, earliestTimer());
                 }
                 continue;
             }
             if (p.retire)
             {
                 c.p = null;
+                if (c.spinning)
+                {
+                    c.spinning = false;
+                    nmspinning.decrementAndGet();
+                }
                 retire(p);
                 continue;
             }
@@ -880,6 +898,7 @@ public final class Sched
             {
                 c.spinning = false;
                 nmspinning.decrementAndGet();
+                stats.idleSpins.increment();
             }
             if (!globq.isEmpty() || (wasSpinning && anyLocalWork()))
             {
@@ -966,6 +985,7 @@ public final class Sched
                     final G g = p.runq.steal(v.runq, last, running);
                     if (null != g)
                     {
+                        stats.steals.increment();
                         return g;
                     }
                 }
@@ -1227,6 +1247,7 @@ public final class Sched
      */
     void handoffp(final P p)
     {
+        stats.handoffs.increment();
         p.m = null;
         if (p.retire)
         {
@@ -1346,6 +1367,7 @@ public final class Sched
             }
             p.retire = true;
             p.runaway = true;
+            stats.runaways.increment();
             final P[] ps = allp.ps;
             final P[] next = Arrays.copyOf(ps, ps.length + 1);
             final P extra = new P(nextPid++, P.IDLE);
@@ -1367,12 +1389,19 @@ public final class Sched
     /** Runs {@code g} until it parks, yields or ends. Owner thread only. */
     private void execute(final Carrier c, final G g)
     {
-        if (!g.casState(G.RUNNABLE, G.RUNNING))
+        if (!g.startRunning())
         {
             throw new IllegalStateException("sched: execute of " + g + " that is not runnable");
         }
-        g.carrier = c;
-        g.preempt = false;
+        // volatile fields are written only when they change: each write costs a fence
+        if (g.carrier != c)
+        {
+            g.carrier = c;
+        }
+        if (g.preempt)
+        {
+            g.preempt = false;
+        }
         g.waitReason = null;
         Thread.interrupted(); // an interrupt of the carrier during one goroutine is not the next one's
         c.current = g;
@@ -1480,7 +1509,7 @@ public final class Sched
      */
     static void parkPinned(final G g, final long timeoutNs)
     {
-        if (0 != g.xchgPermit())
+        if (0 != g.consumePermit())
         {
             return;
         }
@@ -1511,7 +1540,7 @@ public final class Sched
             interrupted |= Thread.interrupted(); // goroutines are not interrupted; keep it for the caller
         }
         g.casState(G.PINNED, G.RUNNING);
-        g.xchgPermit();
+        g.consumePermit();
         if (interrupted)
         {
             c.interrupt();

@@ -60,11 +60,11 @@ public final class Suspend
         {
             case G.SIG_RESUME:
                 g.sig = G.SIG_NONE;
-                g.xchgPermit(); // the wake-up that made it runnable (merged with any since)
+                g.consumePermit(); // the wake-up that made it runnable (merged with any since)
                 return;
             case G.SIG_CALL:
                 g.sig = G.SIG_NONE;
-                if (0 != g.xchgPermit())
+                if (0 != g.consumePermit())
                 {
                     return;
                 }
@@ -104,11 +104,11 @@ public final class Suspend
                 g.sig = G.SIG_NONE;
                 Timers.cancel(g.parkTimer);
                 g.parkTimer = null;
-                g.xchgPermit();
+                g.consumePermit();
                 return;
             case G.SIG_CALL:
                 g.sig = G.SIG_NONE;
-                if (timeoutNs <= 0 || 0 != g.xchgPermit())
+                if (timeoutNs <= 0 || 0 != g.consumePermit())
                 {
                     return;
                 }

@@ -221,6 +221,7 @@ final class Sysmon implements Runnable
         }
         g.preempt = true;
         p.sliceOver = true;
+        sched.stats.preemptions.increment();
         final long stuckNs = now - p.sysmonGWhenNs;
         if (stuckNs >= sliceNs && !p.retire)
         {

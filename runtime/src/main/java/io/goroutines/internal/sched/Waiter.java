@@ -2,6 +2,8 @@ package io.goroutines.internal.sched;
 
 import io.goroutines.annotation.Goroutine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 
@@ -37,6 +39,21 @@ public class Waiter
     public final Thread thread;
     /** Go's wait reason ("chan receive"), for dumps and messages. */
     private final String reason;
+    /** Access to {@link #done}. */
+    private static final VarHandle DONE;
+
+    static
+    {
+        try
+        {
+            DONE = MethodHandles.lookup().findVarHandle(Waiter.class, "done", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** Set (under the owner's lock) once the waiter was served or released. */
     private volatile boolean done;
     /** Previous waiter in the queue. Guarded by the owner's lock. */
@@ -72,7 +89,8 @@ public class Waiter
     public final void complete()
     {
         assert null == queue : "waiter: complete while still queued";
-        done = true; // release; pairs with the read of done in await
+        DONE.setRelease(this, true); // pairs with the read of done in await; no full fence needed:
+        // the goroutine sees it after the unpark's permit and state handshake, a thread by re-reading
     }
 
     /** Wakes the waiter after {@link #complete()}: unparks its goroutine or its thread. */

@@ -47,6 +47,37 @@ class SchedTest
     }
 
     @Test
+    void shouldGrowAndShrinkTheSetOfPsWhileGoroutinesRun()
+    {
+        final int before = Sched.maxProcs(0);
+        try
+        {
+            for (final int n : new int[] {3, 1, 4, 2})
+            {
+                Sched.maxProcs(n);
+                assertEquals(n, Sched.maxProcs(0));
+                // idle Ps go at once; a P whose carrier is busy goes at that carrier's next schedule
+                await(() -> n == Sched.get().ps().length, n + " live Ps");
+                final int rounds = 200;
+                final AtomicInteger ran = new AtomicInteger();
+                for (int i = 0; i < rounds; i++)
+                {
+                    Sched.spawn(ran::incrementAndGet);
+                }
+                await(() -> rounds == ran.get(), "every goroutine to run on " + n + " Ps");
+                for (final P p : Sched.get().ps())
+                {
+                    assertTrue(P.DEAD != p.status(), "a destroyed P is not live: " + p);
+                }
+            }
+        }
+        finally
+        {
+            Sched.maxProcs(before);
+        }
+    }
+
+    @Test
     void shouldRunEveryGoroutineExactlyOnce() throws InterruptedException
     {
         final int n = 20_000;
