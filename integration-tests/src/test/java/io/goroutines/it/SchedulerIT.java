@@ -110,6 +110,16 @@ class SchedulerIT
 
     @ParameterizedTest
     @EnumSource(Java.class)
+    void shouldReplaceAtMostProcsRunawayPsAtOnce(final Java java)
+    {
+        final String line = run(java, "procs=1", "runaway-cap");
+        assertTrue(line.startsWith("runaway-cap: 6 finished, at most "), line);
+        final long most = number(line, "at most (\\d+) at once");
+        assertTrue(most >= 1 && most <= 2, line);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
     void shouldRunMillionGoroutines(final Java java)
     {
         final String line = run(java, "", "million");

@@ -54,6 +54,9 @@ public final class SchedulerApp
             case "runaway":
                 runawayHandOff();
                 break;
+            case "runaway-cap":
+                runawayCap();
+                break;
             case "million":
                 million();
                 break;
@@ -355,6 +358,43 @@ public final class SchedulerApp
         stop.set(true);
         wg.await();
         System.out.println("runaway: main woke after " + ms + " ms next to a goroutine spinning in plain code");
+    }
+
+    /** Spins in plain code (no preemption point) for {@code ms}, counting how many do so at once. */
+    private static void plainBusy(final long ms, final AtomicInteger inside, final AtomicInteger most)
+    {
+        most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+        final long end = System.nanoTime() + ms * 1_000_000L;
+        while (System.nanoTime() - end < 0)
+        {
+            most.accumulateAndGet(inside.get(), Math::max);
+        }
+        inside.decrementAndGet();
+    }
+
+    /**
+     * Six goroutines in long plain-code loops on one P: runaway replacement lets others run, but
+     * never more than procs extra Ps at a time, so at most two of them run at once.
+     */
+    @Goroutine
+    private static void runawayCap() throws Exception
+    {
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger most = new AtomicInteger();
+        final int n = 6;
+        final WaitGroup wg = new WaitGroup();
+        wg.add(n);
+        for (int i = 0; i < n; i++)
+        {
+            Go.go(() ->
+            {
+                plainBusy(150, inside, most);
+                wg.done();
+            });
+        }
+        wg.await();
+        System.out.println("runaway-cap: " + n + " finished, at most " + most.get() + " at once on procs=" +
+            Go.maxProcs(0));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -177,6 +177,8 @@ public final class Sched
     private volatile Procs allp;
     /** Next P id. Guarded by lock. */
     private int nextPid;
+    /** Ps replaced because of a runaway and not destroyed yet; at most {@link #procs}. Guarded by lock. */
+    private int runawayPs;
     /** GOMAXPROCS: the number of Ps wanted. Written under lock. */
     private volatile int procs;
     /** The idle carrier that parks until the earliest timer, or null. Written under lock. */
@@ -1318,6 +1320,10 @@ public final class Sched
     /** Removes a dead P from the live set. Caller holds lock. */
     private void dropFromAllp(final P p)
     {
+        if (p.runaway)
+        {
+            runawayPs--;
+        }
         final P[] ps = allp.ps;
         int k = 0;
         final P[] next = new P[ps.length];
@@ -1353,7 +1359,9 @@ public final class Sched
     /**
      * The monitor found a goroutine that ran two time slices without reaching a preemption point:
      * its P is replaced by a new one (given to another carrier), and the old one is destroyed when
-     * its carrier comes back to the scheduler. Monitor thread only.
+     * its carrier comes back to the scheduler. At most {@code procs} Ps are replaced at a time, so
+     * that many goroutines in long CPU-bound library calls cannot multiply the carriers beyond
+     * twice the Ps (the OS time-slices those). Monitor thread only.
      *
      * @return true when the P was replaced
      */
@@ -1361,10 +1369,11 @@ public final class Sched
     {
         synchronized (lock)
         {
-            if (p.retire || P.RUNNING != p.status())
+            if (p.retire || P.RUNNING != p.status() || runawayPs >= procs)
             {
-                return false;
+                return false; // at most procs extra Ps: CPU-bound library code must not multiply threads
             }
+            runawayPs++;
             p.retire = true;
             p.runaway = true;
             stats.runaways.increment();
