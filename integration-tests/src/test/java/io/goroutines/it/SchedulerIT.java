@@ -120,6 +120,19 @@ class SchedulerIT
 
     @ParameterizedTest
     @EnumSource(Java.class)
+    void shouldGiveCarriersTheStackSizeOfTheOption(final Java java)
+    {
+        assertEquals("deep: reached 200000", run(java, "stack=256m", "deep", "200000"));
+
+        final ChildJvm.Result small = ChildJvm.of(java).agent("stack=256k").timeout(Duration.ofSeconds(90))
+            .main(SchedulerApp.class, "deep", "200000").run();
+        assertEquals(2, small.exitCode(), small.describe());
+        assertTrue(small.stderr().contains("panic: java.lang.StackOverflowError"), small.describe());
+        assertTrue(small.stderr().contains("stack=SIZE"), small.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
     void shouldRunMillionGoroutines(final Java java)
     {
         final String line = run(java, "", "million");

@@ -57,6 +57,9 @@ public final class SchedulerApp
             case "runaway-cap":
                 runawayCap();
                 break;
+            case "deep":
+                deep(Integer.parseInt(args[1]));
+                break;
             case "million":
                 million();
                 break;
@@ -395,6 +398,21 @@ public final class SchedulerApp
         wg.await();
         System.out.println("runaway-cap: " + n + " finished, at most " + most.get() + " at once on procs=" +
             Go.maxProcs(0));
+    }
+
+    /** A recursion {@code n} deep in a goroutine: the carrier's stack (option {@code stack}) must hold it. */
+    @Goroutine
+    private static void deep(final int n) throws Exception
+    {
+        final Chan<Integer> result = Chan.make(1);
+        Go.go(() -> result.send(depth(n)));
+        System.out.println("deep: reached " + result.recv());
+    }
+
+    @Goroutine
+    private static int depth(final int n)
+    {
+        return 0 == n ? 0 : 1 + depth(n - 1);
     }
 
     // ---------------------------------------------------------------------------------------------
