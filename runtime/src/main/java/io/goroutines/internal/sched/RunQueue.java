@@ -34,8 +34,13 @@ import java.lang.invoke.VarHandle;
  * The owner clears a slot after popping it, so a popped goroutine is not kept reachable by the
  * ring; slots that a thief took stay set until the owner reuses them (a bounded, short-lived
  * reference to a goroutine that is running or parked elsewhere).
+ *
+ * <p>Layout: {@code head}/{@code tail} and {@code runnext} sit on cache lines of their own (padding
+ * superclasses, as Agrona pads its queues). A communicating pair writes {@code runnext} at every
+ * hand-off; a spinning carrier polls other Ps' rings; sharing a line, every poll would pull the line
+ * away from the pair's carrier.
  */
-final class RunQueue
+final class RunQueue extends RunQueuePad2
 {
     /** Capacity of the ring, Go's 256. */
     static final int SIZE = 256;
@@ -54,9 +59,9 @@ final class RunQueue
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(RunQueue.class, "head", int.class);
-            TAIL = lookup.findVarHandle(RunQueue.class, "tail", int.class);
-            RUNNEXT = lookup.findVarHandle(RunQueue.class, "runnext", G.class);
+            HEAD = lookup.findVarHandle(RunQueueRing.class, "head", int.class);
+            TAIL = lookup.findVarHandle(RunQueueRing.class, "tail", int.class);
+            RUNNEXT = lookup.findVarHandle(RunQueueNext.class, "runnext", G.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -66,17 +71,6 @@ final class RunQueue
 
     /** The ring. Slots are plain; the head CAS and the tail release/acquire order them. */
     private final G[] buf = new G[SIZE];
-    /** Next slot to consume; advanced by CAS. */
-    @SuppressWarnings("unused")
-    private volatile int head;
-    /** Next slot to fill; written by the owner only, with release semantics. */
-    @SuppressWarnings("unused")
-    private volatile int tail;
-    /** The goroutine to run next, or null. */
-    @SuppressWarnings("unused")
-    private volatile G runnext;
-    /** Whether the last {@link #get()} returned the runnext goroutine (it inherits the time slice). Owner only. */
-    boolean lastWasNext;
 
     /**
      * Owner only: adds a runnable goroutine. With {@code next} it goes to {@code runnext}, and the
@@ -295,6 +289,12 @@ final class RunQueue
         return (int)TAIL.getAcquire(this) == (int)HEAD.getAcquire(this) && null == runnext;
     }
 
+    /** Any thread: whether the ring (not runnext) looks non-empty; reads only head and tail. */
+    boolean ringNonEmpty()
+    {
+        return (int)TAIL.getAcquire(this) != (int)HEAD.getAcquire(this);
+    }
+
     /** Any thread: whether runnext holds a goroutine (a racy snapshot). */
     boolean hasRunnext()
     {
@@ -328,4 +328,40 @@ final class RunQueue
         }
         return moved;
     }
+}
+
+/** Padding before the ring indices (see {@link RunQueue}). */
+abstract class RunQueuePad0
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The ring indices, on a cache line of their own. */
+abstract class RunQueueRing extends RunQueuePad0
+{
+    /** Next slot to consume; advanced by CAS. */
+    volatile int head;
+    /** Next slot to fill; written by the owner only, with release semantics. */
+    volatile int tail;
+}
+
+/** Padding between the ring indices and runnext. */
+abstract class RunQueuePad1 extends RunQueueRing
+{
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** The runnext slot and the owner's note of where the last goroutine came from. */
+abstract class RunQueueNext extends RunQueuePad1
+{
+    /** The goroutine to run next, or null. */
+    volatile G runnext;
+    /** Whether the last {@code get()} returned the runnext goroutine (it inherits the time slice). Owner only. */
+    boolean lastWasNext;
+}
+
+/** Padding after runnext. */
+abstract class RunQueuePad2 extends RunQueueNext
+{
+    long p20, p21, p22, p23, p24, p25, p26, p27;
 }

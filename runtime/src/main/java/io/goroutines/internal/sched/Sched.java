@@ -123,7 +123,7 @@ public final class Sched
      * once through every P (a few microseconds with its usleep(3)); waking a parked JVM thread costs
      * the waker several microseconds, so a carrier that has just been woken stays a little longer.
      */
-    private static final long SPIN_NS = Long.getLong("goroutines.spinNs", 20_000L);
+    private static final long SPIN_NS = 20_000L;
 
     /** Guards the configuration below. */
     private static final Object CONFIG_LOCK = new Object();
@@ -945,7 +945,7 @@ public final class Sched
                 {
                     return g;
                 }
-                if (anyLocalWork())
+                if (anyRingWork())
                 {
                     break;
                 }
@@ -994,6 +994,24 @@ public final class Sched
             }
         }
         return null;
+    }
+
+    /**
+     * Whether any P's ring looks non-empty. The spin loop polls this and not runnext: runnext is
+     * written at every hand-off of a communicating pair, and a poller reading it would pull its
+     * cache line away from the pair's carrier at every hand-off (runnext is stolen only on the last
+     * steal pass anyway).
+     */
+    private boolean anyRingWork()
+    {
+        for (final P v : allp.ps)
+        {
+            if (v.runq.ringNonEmpty())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether any P's run queue looks non-empty. */
