@@ -295,12 +295,6 @@ final class RunQueue extends RunQueuePad2
         return (int)TAIL.getAcquire(this) != (int)HEAD.getAcquire(this);
     }
 
-    /** Any thread: whether runnext holds a goroutine (a racy snapshot). */
-    boolean hasRunnext()
-    {
-        return null != runnext;
-    }
-
     /** Any thread: approximate length, runnext included (for metrics and tests). */
     int size()
     {

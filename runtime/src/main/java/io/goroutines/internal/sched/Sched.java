@@ -834,11 +834,7 @@ public final class Sched
             if (p.retire)
             {
                 c.p = null;
-                if (c.spinning)
-                {
-                    c.spinning = false;
-                    nmspinning.decrementAndGet();
-                }
+                dropSpinning(c);
                 retire(p);
                 continue;
             }
@@ -890,16 +886,14 @@ public final class Sched
             // Nothing: give the P up. Delicate dance (proc.go): drop the P, then the spinning count,
             // and only then look once more. A ready() that ran before saw no idle P (or us
             // spinning) and relies on us; one that runs after sees the idle P and wakes a carrier.
-            final boolean wasSpinning = c.spinning;
             c.p = null;
             synchronized (lock)
             {
                 pidleput(p);
             }
+            final boolean wasSpinning = dropSpinning(c);
             if (wasSpinning)
             {
-                c.spinning = false;
-                nmspinning.decrementAndGet();
                 stats.idleSpins.increment();
             }
             if (!globq.isEmpty() || (wasSpinning && anyLocalWork()))
@@ -1025,6 +1019,18 @@ public final class Sched
             }
         }
         return false;
+    }
+
+    /** Stops spinning, if the carrier was; returns whether it was. Owner thread only. */
+    private boolean dropSpinning(final Carrier c)
+    {
+        if (!c.spinning)
+        {
+            return false;
+        }
+        c.spinning = false;
+        nmspinning.decrementAndGet();
+        return true;
     }
 
     /** A spinning carrier found work: stop spinning and let another carrier take over the search. */
@@ -1271,12 +1277,7 @@ public final class Sched
         p.m = null;
         if (p.retire)
         {
-            synchronized (lock)
-            {
-                p.setStatus(P.DEAD);
-                dropFromAllp(p);
-            }
-            dispose(p);
+            retire(p);
             return;
         }
         if (!p.runq.isEmpty() || !globq.isEmpty())
@@ -1315,11 +1316,7 @@ public final class Sched
         }
         p.syscallTick++;
         c.p = null;
-        if (c.spinning)
-        {
-            c.spinning = false;
-            nmspinning.decrementAndGet();
-        }
+        dropSpinning(c);
         handoffp(p);
     }
 

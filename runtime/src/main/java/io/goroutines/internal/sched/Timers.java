@@ -37,12 +37,6 @@ public final class Timers
             this.g = g;
             this.action = action;
         }
-
-        /** When it fires, in nanoTime. */
-        public long deadlineNs()
-        {
-            return deadlineNs;
-        }
     }
 
     /**
