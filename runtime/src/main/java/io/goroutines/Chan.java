@@ -2,9 +2,11 @@ package io.goroutines;
 
 import io.goroutines.annotation.Goroutine;
 import io.goroutines.internal.sched.WaitQueue;
-import io.goroutines.internal.sched.Waiter;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Go channel: {@code make(chan T)} is {@link #make()}, {@code make(chan T, n)} is {@link #make(int)}.
@@ -26,9 +28,16 @@ import java.util.Objects;
  * </ul>
  * The lock is held for a few dozen instructions and never across a park: a waker fills in the
  * waiter and marks it done under the lock, and unparks it after releasing the lock. Waiting itself
- * is {@link Waiter#await(Object)}, a suspendable loop over {@code Suspend.park()}, so the blocking
+ * is {@code Waiter.await(Object)}, a suspendable loop over {@code Suspend.park()}, so the blocking
  * methods work from goroutines (parking without holding the carrier), from pinned goroutines and
  * from plain threads (blocking the thread).
+ *
+ * <p>{@link Select} queues one {@link Sudog} per case on each of its channels, all parked under one
+ * {@link Selector}. A waker that takes such an entry from a queue must first claim the select (one
+ * CAS, Go's {@code selectDone}); an entry whose select already committed elsewhere is dropped and the
+ * next one taken ({@link Sudog#pollLive}). A select holds the locks of all its channels at once,
+ * taken in {@link #lockOrder()} (Go sorts by address), while it polls and queues: so it sees all its
+ * channels at one instant, and a select with a default never misses a case that was ready throughout.
  *
  * <p>The lock is a private object's monitor: it is only ever taken in small plain (not rewritten)
  * methods with nothing suspendable inside, so it never pins; HotSpot's monitors spin briefly before
@@ -41,6 +50,8 @@ import java.util.Objects;
  *   <li>at least one of {@code recvq} and {@code sendq} is empty;</li>
  *   <li>{@code recvq} non-empty implies {@code count == 0};</li>
  *   <li>{@code sendq} non-empty implies {@code count == cap};</li>
+ *   <li>(the three above exempt select entries: a select with a send and a receive case on one
+ *       unbuffered channel waits on both sides, as in Go, and never matches itself)</li>
  *   <li>{@code closed} implies both queues are empty;</li>
  *   <li>{@code 0 <= count <= cap}, and exactly the {@code count} slots from {@code recvx} are non-null.</li>
  * </ul>
@@ -51,34 +62,33 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
 {
     /** Result of a receive on a closed, drained channel. */
     private static final Received<Object> CLOSED = new Received<>(null, false);
-    /** Marker returned by {@link #recvOrQueue(boolean)} when the channel is closed and drained. */
-    private static final Object CLOSED_MARK = new Object();
-    /** What {@link #sendOrQueue} returns for a send that would have to wait but may not. */
-    private static final Object FULL_MARK = new Object();
+    /** What {@link #pollRecvLocked} returns when the channel is closed and drained. */
+    static final Object CLOSED_MARK = new Object();
     /** Shared buffer of unbuffered channels. */
     private static final Object[] NO_BUFFER = new Object[0];
     /** Wait reason of senders. */
     private static final String SEND_REASON = "chan send";
     /** Wait reason of receivers. */
     private static final String RECV_REASON = "chan receive";
+    /** Source of {@link #lockOrder} values. */
+    private static final AtomicLong LOCK_ORDERS = new AtomicLong();
+    /** Access to {@link #lockOrder}. */
+    private static final VarHandle LOCK_ORDER;
 
-    /** A waiting sender or receiver with its element slot (Go's sudog). */
-    private static final class Sudog extends Waiter
+    static
     {
-        /** The value a sender offers, or the one a receiver got. Guarded by the channel's lock until done. */
-        Object item;
-        /** True when the operation happened, false when the channel was closed. Guarded likewise. */
-        boolean success;
-
-        Sudog(final Object item, final String reason)
+        try
         {
-            super(reason);
-            this.item = item;
+            LOCK_ORDER = MethodHandles.lookup().findVarHandle(Chan.class, "lockOrder", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
         }
     }
 
-    /** Guards everything below. */
-    private final Object lock = new Object();
+    /** Guards everything below. Package-private: {@link Select} holds the locks of all its channels. */
+    final Object lock = new Object();
     /** Ring buffer; its length is the capacity. */
     private final Object[] buf;
     /** Waiting receivers, oldest first. */
@@ -91,6 +101,8 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private int count;
     /** Whether close was called. */
     private boolean closed;
+    /** Unique rank in which selects lock channels, 0 until the channel is first used in a select. */
+    private volatile long lockOrder;
 
     private Chan(final int capacity)
     {
@@ -122,14 +134,42 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @Override
     public void send(final T v)
     {
-        final Sudog w = (Sudog)sendOrQueue(v, true);
-        if (null != w)
+        Objects.requireNonNull(v, "chan: null element");
+        final Sudog receiver;
+        final Sudog w;
+        synchronized (lock)
         {
-            w.await(lock);
-            if (!w.success)
+            if (closed)
             {
                 throw closedSend();
             }
+            receiver = pollReceiverLocked();
+            if (null != receiver)
+            {
+                handOffLocked(receiver, v);
+                w = null;
+            }
+            else if (count < buf.length)
+            {
+                bufferLocked(v);
+                return;
+            }
+            else
+            {
+                w = new Sudog(v, SEND_REASON);
+                sendq.add(w);
+                assert invariantsLocked();
+            }
+        }
+        if (null != receiver)
+        {
+            receiver.wake();
+            return;
+        }
+        w.await(lock);
+        if (!w.success)
+        {
+            throw closedSend();
         }
     }
 
@@ -137,7 +177,28 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @Override
     public boolean trySend(final T v)
     {
-        return FULL_MARK != sendOrQueue(v, false);
+        Objects.requireNonNull(v, "chan: null element");
+        final Sudog receiver;
+        synchronized (lock)
+        {
+            if (closed)
+            {
+                throw closedSend();
+            }
+            receiver = pollReceiverLocked();
+            if (null == receiver)
+            {
+                if (count == buf.length)
+                {
+                    return false;
+                }
+                bufferLocked(v);
+                return true;
+            }
+            handOffLocked(receiver, v);
+        }
+        receiver.wake();
+        return true;
     }
 
     /** {@inheritDoc} */
@@ -146,14 +207,40 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @SuppressWarnings("unchecked")
     public T recv()
     {
-        final Object r = recvOrQueue(true);
-        if (r instanceof Sudog)
+        final Sudog sender;
+        final Object v;
+        final Sudog w;
+        synchronized (lock)
         {
-            final Sudog w = (Sudog)r;
-            w.await(lock);
-            return (T)w.item; // null when woken by close
+            sender = pollSenderLocked();
+            if (null != sender)
+            {
+                v = takeFromSenderLocked(sender);
+                w = null;
+            }
+            else if (count > 0)
+            {
+                return (T)unbufferLocked();
+            }
+            else if (closed)
+            {
+                return null;
+            }
+            else
+            {
+                v = null;
+                w = new Sudog(null, RECV_REASON);
+                recvq.add(w);
+                assert invariantsLocked();
+            }
         }
-        return CLOSED_MARK == r ? null : (T)r;
+        if (null != sender)
+        {
+            sender.wake();
+            return (T)v;
+        }
+        w.await(lock);
+        return (T)w.item; // null when woken by close
     }
 
     /** {@inheritDoc} */
@@ -171,12 +258,23 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @SuppressWarnings("unchecked")
     public Received<T> tryRecv()
     {
-        final Object r = recvOrQueue(false);
-        if (null == r)
+        final Sudog sender;
+        final Object v;
+        synchronized (lock)
         {
-            return null;
+            sender = pollSenderLocked();
+            if (null == sender)
+            {
+                if (count > 0)
+                {
+                    return new Received<>((T)unbufferLocked(), true);
+                }
+                return closed ? (Received<T>)CLOSED : null;
+            }
+            v = takeFromSenderLocked(sender);
         }
-        return CLOSED_MARK == r ? (Received<T>)CLOSED : new Received<>((T)r, true);
+        sender.wake();
+        return new Received<>((T)v, true);
     }
 
     /** {@inheritDoc} */
@@ -195,8 +293,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @Override
     public void close()
     {
-        final Waiter receivers;
-        final Waiter senders;
+        final Sudog.Served woken = new Sudog.Served();
         synchronized (lock)
         {
             if (closed)
@@ -204,26 +301,21 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
                 throw new IllegalStateException("close of closed channel");
             }
             closed = true;
-            receivers = recvq.pollAll();
-            for (Waiter w = receivers; null != w; w = nextOf(w))
+            // Receivers get (null, false); senders fail with "send on closed channel" (their value was
+            // never delivered, so the reference is dropped). Selects that committed elsewhere are skipped.
+            for (Sudog s = pollReceiverLocked(); null != s; s = pollReceiverLocked())
             {
-                final Sudog s = (Sudog)w;
-                s.item = null;
-                s.success = false;
-                s.complete();
+                s.finish(null, false);
+                woken.add(s);
             }
-            senders = sendq.pollAll();
-            for (Waiter w = senders; null != w; w = nextOf(w))
+            for (Sudog s = pollSenderLocked(); null != s; s = pollSenderLocked())
             {
-                final Sudog s = (Sudog)w;
-                s.item = null; // the value was never delivered; drop the reference
-                s.success = false;
-                s.complete();
+                s.finish(null, false);
+                woken.add(s);
             }
             assert invariantsLocked();
         }
-        Waiter.wakeAll(receivers);
-        Waiter.wakeAll(senders);
+        woken.wakeAll();
     }
 
     /** {@inheritDoc} */
@@ -243,7 +335,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         return buf.length;
     }
 
-    /** Goroutines and threads waiting to receive, for tests. */
+    /** Goroutines and threads waiting to receive, for tests (stale entries of committed selects included). */
     int recvWaiting()
     {
         synchronized (lock)
@@ -252,7 +344,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         }
     }
 
-    /** Goroutines and threads waiting to send, for tests. */
+    /** Goroutines and threads waiting to send, for tests (stale entries of committed selects included). */
     int sendWaiting()
     {
         synchronized (lock)
@@ -273,106 +365,111 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     }
 
     // ------------------------------------------------------------------------------------------
-    // Locked steps. Plain methods: nothing here suspends, so holding the monitor never pins.
+    // Locked steps, shared with Select, which calls them holding the locks of all its channels.
+    // Plain methods: nothing here suspends, so holding the monitor never pins. None wakes anyone:
+    // a served waiter is returned (or linked) to be woken by the caller after it unlocked.
 
     /**
-     * Sends without waiting if possible.
-     *
-     * @param queue whether to queue a sender when the value can be neither handed off nor buffered
-     * @return null when the value was handed off or buffered; else the queued sender to wait on (when
-     *         {@code queue}) or {@link #FULL_MARK} (when not)
+     * The rank in which {@link Select} locks this channel among others (Go sorts by address; objects
+     * move in Java, so each channel draws a unique number the first time a select needs it).
      */
-    private Object sendOrQueue(final T v, final boolean queue)
+    long lockOrder()
     {
-        Objects.requireNonNull(v, "chan: null element");
-        final Sudog receiver;
-        synchronized (lock)
+        final long order = lockOrder;
+        if (0 != order)
         {
-            if (closed)
-            {
-                throw closedSend();
-            }
-            receiver = handOffLocked(v);
-            if (null == receiver)
-            {
-                if (count < buf.length)
-                {
-                    bufferLocked(v);
-                    return null;
-                }
-                if (!queue)
-                {
-                    return FULL_MARK;
-                }
-                final Sudog w = new Sudog(v, SEND_REASON);
-                sendq.add(w);
-                assert invariantsLocked();
-                return w;
-            }
+            return order;
         }
-        receiver.wake();
-        return null;
+        final long drawn = LOCK_ORDERS.incrementAndGet();
+        final long witness = (long)LOCK_ORDER.compareAndExchange(this, 0L, drawn);
+        return 0 == witness ? drawn : witness;
     }
 
     /**
-     * Receives without waiting if possible.
+     * Receives if that can be done without waiting; lock held.
      *
-     * @param queue whether to queue a receiver when nothing is ready
-     * @return the value; {@link #CLOSED_MARK}; the queued receiver to wait on (when {@code queue}); or
-     *         null when nothing is ready (when not {@code queue}). A value is never a {@link Sudog}:
-     *         that class is private to this one.
+     * @param served where a sender that was served is linked, to be woken after unlocking
+     * @return the value; {@link #CLOSED_MARK} when closed and drained; null when nothing is ready
      */
-    private Object recvOrQueue(final boolean queue)
+    Object pollRecvLocked(final Sudog.Served served)
     {
-        final Sudog sender;
-        final Object v;
-        synchronized (lock)
+        final Sudog sender = pollSenderLocked();
+        if (null != sender)
         {
-            sender = (Sudog)sendq.poll();
-            if (null != sender)
-            {
-                v = takeFromSenderLocked(sender);
-            }
-            else if (count > 0)
-            {
-                return unbufferLocked();
-            }
-            else if (closed)
-            {
-                return CLOSED_MARK;
-            }
-            else if (queue)
-            {
-                final Sudog w = new Sudog(null, RECV_REASON);
-                recvq.add(w);
-                assert invariantsLocked();
-                return w;
-            }
-            else
-            {
-                return null;
-            }
+            served.add(sender);
+            return takeFromSenderLocked(sender);
         }
-        sender.wake();
-        return v;
+        if (count > 0)
+        {
+            return unbufferLocked();
+        }
+        return closed ? CLOSED_MARK : null;
     }
 
-    /** Gives {@code v} to the oldest waiting receiver, if any; returns it (to wake after unlocking) or null. */
-    private Sudog handOffLocked(final T v)
+    /**
+     * Sends if that can be done without waiting; lock held. The caller checked that the channel is
+     * open.
+     *
+     * @param served where a receiver that was served is linked, to be woken after unlocking
+     * @return whether the value was handed off or buffered
+     */
+    boolean pollSendLocked(final Object v, final Sudog.Served served)
     {
-        final Sudog receiver = (Sudog)recvq.poll();
+        final Sudog receiver = pollReceiverLocked();
         if (null != receiver)
         {
-            receiver.item = v;
-            receiver.success = true;
-            receiver.complete();
+            handOffLocked(receiver, v);
+            served.add(receiver);
+            return true;
         }
-        return receiver;
+        if (count < buf.length)
+        {
+            bufferLocked(v);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether close was called; lock held. */
+    boolean closedLocked()
+    {
+        return closed;
+    }
+
+    /** Queues a waiter of a select case; lock held. */
+    void enqueueLocked(final Sudog s)
+    {
+        (s.isSend ? sendq : recvq).add(s);
+    }
+
+    /** Removes a waiter of a select case if it is still queued; lock held. */
+    void dequeueLocked(final Sudog s)
+    {
+        (s.isSend ? sendq : recvq).remove(s);
+    }
+
+    /** The oldest waiting receiver that may still be served (claimed, if it is a select's), or null. */
+    private Sudog pollReceiverLocked()
+    {
+        return Sudog.pollLive(recvq);
+    }
+
+    /** The oldest waiting sender that may still be served (claimed, if it is a select's), or null. */
+    private Sudog pollSenderLocked()
+    {
+        return Sudog.pollLive(sendq);
+    }
+
+    /** Gives {@code v} straight to a receiver taken from the queue, bypassing the buffer (Go's {@code send}). */
+    private static void handOffLocked(final Sudog receiver, final Object v)
+    {
+        receiver.finish(v, true);
     }
 
     /**
-     * Serves the oldest waiting sender: unbuffered, its value is the result; buffered (then full), the
-     * result is the head and the sender's value goes to the slot just freed, the new tail.
+     * Serves a sender taken from the queue: unbuffered, its value is the result; buffered (then full),
+     * the result is the head and the sender's value goes to the slot just freed, the new tail (Go's
+     * {@code recv}), so that receivers see the buffer, then the blocked senders, in arrival order.
      */
     private Object takeFromSenderLocked(final Sudog sender)
     {
@@ -389,15 +486,13 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             buf[recvx] = sender.item;
             recvx = next(recvx);
         }
-        sender.item = null;
-        sender.success = true;
-        sender.complete();
+        sender.finish(null, true);
         assert invariantsLocked();
         return v;
     }
 
     /** Appends {@code v} to the buffer, which has room. */
-    private void bufferLocked(final T v)
+    private void bufferLocked(final Object v)
     {
         final Object[] buf = this.buf;
         int tail = recvx + count;
@@ -427,23 +522,28 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         return n == buf.length ? 0 : n;
     }
 
-    private static Waiter nextOf(final Waiter w)
-    {
-        return w.chained();
-    }
-
-    private static IllegalStateException closedSend()
+    static IllegalStateException closedSend()
     {
         return new IllegalStateException("send on closed channel");
     }
 
-    /** The invariants of the class comment (but the slot check, O(cap): see ChanModelTest); lock held. */
+    /**
+     * The invariants of the class comment (but the slot check, O(cap): see ChanModelTest); lock held.
+     * Entries of selects are exempt from the first three: a select waits on both sides of one channel
+     * when it has a send and a receive case on it, and a select that committed elsewhere leaves stale
+     * entries until it or the next poll removes them.
+     */
     private boolean invariantsLocked()
     {
-        return (recvq.isEmpty() || sendq.isEmpty()) &&
-            (recvq.isEmpty() || 0 == count) &&
-            (sendq.isEmpty() || count == buf.length) &&
+        return (recvq.isEmpty() || sendq.isEmpty() || selectHead(recvq) || selectHead(sendq)) &&
+            (recvq.isEmpty() || 0 == count || selectHead(recvq)) &&
+            (sendq.isEmpty() || count == buf.length || selectHead(sendq)) &&
             (!closed || (recvq.isEmpty() && sendq.isEmpty())) &&
             count >= 0 && count <= buf.length;
+    }
+
+    private static boolean selectHead(final WaitQueue q)
+    {
+        return ((Sudog)q.peek()).isSelectCase();
     }
 }

@@ -7,7 +7,7 @@ import io.goroutines.annotation.Goroutine;
  *
  * @param <T> element type
  */
-public interface RecvChan<T>
+public sealed interface RecvChan<T> permits Chan
 {
     /**
      * Receives a value ({@code <-ch}), waiting for one.

@@ -2,15 +2,355 @@ package io.goroutines;
 
 import io.goroutines.annotation.Goroutine;
 
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
 /**
- * Go's {@code select}. For now this holds only the bodies that receiving primitives call
- * ({@link Chan#range(RecvBody)} uses {@link RecvBody}); {@code Select.select(...)} and its cases
- * ({@code recv}, {@code recvOk}, {@code send}, {@code otherwise}) come in a later step.
+ * Go's {@code select}: {@code Select.select(Select.recv(a, v -> ...), Select.send(b, x, () -> ...),
+ * Select.otherwise(() -> ...))}.
+ *
+ * <h2>Design (Go's selectgo, runtime/select.go)</h2>
+ * The cases are built (channels and sent values evaluated) by the caller, once and in source order,
+ * before {@code select} runs. Then:
+ * <ol>
+ *   <li>a random poll order (Fisher-Yates over the cases whose channel is not null), so that among
+ *       ready cases each is chosen with equal probability;</li>
+ *   <li>a lock order: the distinct channels sorted by {@link Chan#lockOrder()}; all their locks are
+ *       taken in that order (nested monitors, so they are always released, and two selects never
+ *       wait on each other's locks);</li>
+ *   <li>pass 1, all locks held: the first ready case in poll order commits (a waiting peer is served
+ *       directly, or the buffer used; a closed channel makes a receive ready with {@code (null,
+ *       false)} and a send fail with "send on closed channel"). None ready: with a default, the
+ *       default runs; else</li>
+ *   <li>pass 2, still holding all locks: a {@link Sudog} per case is queued on its channel, all
+ *       under one {@link Selector}; the locks are released and the selector parks. The first peer
+ *       to claim the selector commits the select (see {@link Chan}); then</li>
+ *   <li>pass 3: every other entry is removed from its channel.</li>
+ * </ol>
+ * The chosen case's body runs last, after every lock was released; bodies are {@code @Goroutine},
+ * so they may block, and their exceptions propagate unchanged.
+ *
+ * <p>Because pass 1 sees all the channels at one instant, a select with a default never takes it
+ * while some case was ready throughout. A select never matches its own send with its own receive:
+ * pass 1 runs before any of its entries is queued.
  */
 public final class Select
 {
+    /** Most cases a select may have, as Go. */
+    private static final int MAX_CASES = 1 << 16;
+    /** Wait reason of a blocked select. */
+    private static final String SELECT_REASON = "select";
+    /** Wait reason of a select with no case that can ever fire. */
+    private static final String NO_CASES_REASON = "select (no cases)";
+    /** Kind of case: receive, body gets the value. */
+    private static final int RECV = 0;
+    /** Kind of case: receive, body gets the value and ok. */
+    private static final int RECV_OK = 1;
+    /** Kind of case: send. */
+    private static final int SEND = 2;
+    /** Kind of case: default. */
+    private static final int DEFAULT = 3;
+
     private Select()
     {
+    }
+
+    /**
+     * One case of a select. Build cases with {@link #recv}, {@link #recvOk}, {@link #send} and
+     * {@link #otherwise}; a case may be used in any number of selects.
+     */
+    public static final class Case
+    {
+        /** RECV, RECV_OK, SEND or DEFAULT. */
+        final int kind;
+        /** The channel; null for default and for a case that never fires (Go's nil channel). */
+        final Chan<?> chan;
+        /** The value to send, or null. */
+        final Object value;
+        /** The body: a RecvBody, RecvOkBody or Action; null to do nothing. */
+        final Object body;
+
+        private Case(final int kind, final Chan<?> chan, final Object value, final Object body)
+        {
+            this.kind = kind;
+            this.chan = chan;
+            this.value = value;
+            this.body = body;
+        }
+    }
+
+    /**
+     * A receive case ({@code case v := <-ch:}); on a closed, drained channel the body gets null.
+     *
+     * @param ch   the channel; null makes a case that never fires
+     * @param body run with the value received; null for none
+     */
+    public static <T> Case recv(final RecvChan<T> ch, final RecvBody<? super T> body)
+    {
+        return new Case(RECV, (Chan<?>)ch, null, body);
+    }
+
+    /**
+     * A receive case that also tells whether the channel was open ({@code case v, ok := <-ch:}).
+     *
+     * @param ch   the channel; null makes a case that never fires
+     * @param body run with the value (null when closed and drained) and ok; null for none
+     */
+    public static <T> Case recvOk(final RecvChan<T> ch, final RecvOkBody<? super T> body)
+    {
+        return new Case(RECV_OK, (Chan<?>)ch, null, body);
+    }
+
+    /**
+     * A send case ({@code case ch <- v:}); if chosen on a closed channel, the select throws
+     * {@code IllegalStateException("send on closed channel")}.
+     *
+     * @param ch   the channel; null makes a case that never fires
+     * @param v    the value, evaluated now
+     * @param body run after the value was sent; null for none
+     * @throws NullPointerException when {@code v} is null (channels refuse null elements)
+     */
+    public static <T> Case send(final SendChan<T> ch, final T v, final Action body)
+    {
+        Objects.requireNonNull(v, "chan: null element");
+        return new Case(SEND, (Chan<?>)ch, v, body);
+    }
+
+    /**
+     * The default case: run when no other case is ready.
+     *
+     * @param body what to do; null for nothing
+     */
+    public static Case otherwise(final Action body)
+    {
+        return new Case(DEFAULT, null, null, body);
+    }
+
+    /**
+     * Waits until one case can proceed, performs it, then runs its body. Among ready cases one is
+     * chosen uniformly at random; with a default case and none ready, the default runs; with no case
+     * that can ever fire and no default, it blocks forever (Go's {@code select {}}).
+     *
+     * @param cases the cases; at most one default
+     * @throws IllegalStateException "send on closed channel" when a send case on a closed channel is chosen
+     * @throws java.util.concurrent.CancellationException when a plain thread is interrupted while
+     *                                                    waiting (no case happened)
+     */
+    @Goroutine
+    @SuppressWarnings("unchecked")
+    public static void select(final Case... cases)
+    {
+        final Poll poll = new Poll(cases);
+        poll.lockAndPoll(0);
+        poll.served.wakeAll();
+        int chosen = poll.chosen;
+        Object value = poll.value;
+        boolean ok = poll.ok;
+        if (Poll.BLOCKED == chosen)
+        {
+            final Selector selector = poll.selector;
+            selector.await(null);
+            final Sudog winner = selector.winner();
+            selector.dequeueAllBut(winner);
+            chosen = winner.caseIndex;
+            value = winner.item;
+            ok = winner.success;
+        }
+        final Case c = Poll.DEFAULT_CHOSEN == chosen ? poll.dflt : cases[chosen];
+        if (SEND == c.kind && !ok)
+        {
+            throw Chan.closedSend();
+        }
+        if (null == c.body)
+        {
+            return;
+        }
+        switch (c.kind)
+        {
+            case RECV:
+                ((RecvBody<Object>)c.body).accept(value);
+                return;
+            case RECV_OK:
+                ((RecvOkBody<Object>)c.body).accept(value, ok);
+                return;
+            default:
+                ((Action)c.body).run();
+        }
+    }
+
+    /** One run of passes 1 and 2; its fields are the outcome. */
+    private static final class Poll
+    {
+        /** {@link #chosen} when the default case was taken. */
+        static final int DEFAULT_CHOSEN = -1;
+        /** {@link #chosen} when the select queued and must wait. */
+        static final int BLOCKED = -2;
+
+        /** The cases. */
+        final Case[] cases;
+        /** The default case, or null. */
+        final Case dflt;
+        /** Indices of the cases with a channel, in random order. */
+        final int[] pollOrder;
+        /** Their distinct channels, in lock order. */
+        final Chan<?>[] lockOrder;
+        /** Waiters served in pass 1, to wake after unlocking. */
+        final Sudog.Served served = new Sudog.Served();
+        /** Index of the chosen case, {@link #DEFAULT_CHOSEN} or {@link #BLOCKED}. */
+        int chosen = BLOCKED;
+        /** The value received by the chosen case. */
+        Object value;
+        /** The chosen receive found the channel open; the chosen send found it open. */
+        boolean ok = true;
+        /** What a blocked select parks on. */
+        Selector selector;
+
+        Poll(final Case[] cases)
+        {
+            Objects.requireNonNull(cases, "select: null cases");
+            if (cases.length > MAX_CASES)
+            {
+                throw new IllegalArgumentException("select: too many cases (" + cases.length + " > " + MAX_CASES + ")");
+            }
+            this.cases = cases;
+            Case dflt = null;
+            int active = 0;
+            for (final Case c : cases)
+            {
+                Objects.requireNonNull(c, "select: null case");
+                if (DEFAULT == c.kind)
+                {
+                    if (null != dflt)
+                    {
+                        throw new IllegalArgumentException("select: multiple defaults");
+                    }
+                    dflt = c;
+                }
+                else if (null != c.chan)
+                {
+                    active++;
+                }
+            }
+            this.dflt = dflt;
+            this.pollOrder = pollOrder(cases, active);
+            this.lockOrder = lockOrder(cases, pollOrder);
+        }
+
+        /** Takes the lock of {@code lockOrder[i]} and the ones after it, then polls. */
+        void lockAndPoll(final int i)
+        {
+            if (i == lockOrder.length)
+            {
+                pollLocked();
+                return;
+            }
+            synchronized (lockOrder[i].lock)
+            {
+                lockAndPoll(i + 1);
+            }
+        }
+
+        /** Passes 1 and 2; every channel's lock held. */
+        private void pollLocked()
+        {
+            // Pass 1: the first ready case in poll order commits.
+            for (final int k : pollOrder)
+            {
+                final Case c = cases[k];
+                if (SEND == c.kind)
+                {
+                    if (c.chan.closedLocked())
+                    {
+                        chosen = k;
+                        ok = false;
+                        return;
+                    }
+                    if (c.chan.pollSendLocked(c.value, served))
+                    {
+                        chosen = k;
+                        return;
+                    }
+                }
+                else
+                {
+                    final Object v = c.chan.pollRecvLocked(served);
+                    if (null != v)
+                    {
+                        chosen = k;
+                        ok = Chan.CLOSED_MARK != v;
+                        value = ok ? v : null;
+                        return;
+                    }
+                }
+            }
+            if (null != dflt)
+            {
+                chosen = DEFAULT_CHOSEN;
+                return;
+            }
+            // Pass 2: queue on every channel; the first peer to claim the selector commits.
+            final Selector selector = new Selector(0 == pollOrder.length ? NO_CASES_REASON : SELECT_REASON,
+                cases.length);
+            for (final int k : pollOrder)
+            {
+                final Case c = cases[k];
+                final Sudog s = new Sudog(selector, c.chan, k, SEND == c.kind, c.value);
+                selector.entries[k] = s;
+                c.chan.enqueueLocked(s);
+            }
+            this.selector = selector;
+        }
+
+        /** The indices of the cases with a channel, shuffled (Fisher-Yates). */
+        private static int[] pollOrder(final Case[] cases, final int active)
+        {
+            final int[] order = new int[active];
+            int n = 0;
+            for (int k = 0; k < cases.length; k++)
+            {
+                if (null != cases[k].chan)
+                {
+                    order[n++] = k;
+                }
+            }
+            final ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = n - 1; i > 0; i--)
+            {
+                final int j = random.nextInt(i + 1);
+                final int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            return order;
+        }
+
+        /** The distinct channels of the cases, sorted by lock order (insertion sort: selects are small). */
+        private static Chan<?>[] lockOrder(final Case[] cases, final int[] pollOrder)
+        {
+            final Chan<?>[] chans = new Chan<?>[pollOrder.length];
+            final long[] ranks = new long[pollOrder.length];
+            int n = 0;
+            for (final int k : pollOrder)
+            {
+                final Chan<?> ch = cases[k].chan;
+                final long rank = ch.lockOrder();
+                int i = n;
+                while (i > 0 && ranks[i - 1] > rank)
+                {
+                    i--;
+                }
+                if (i > 0 && ranks[i - 1] == rank)
+                {
+                    continue; // the same channel in two cases: locked once
+                }
+                System.arraycopy(chans, i, chans, i + 1, n - i);
+                System.arraycopy(ranks, i, ranks, i + 1, n - i);
+                chans[i] = ch;
+                ranks[i] = rank;
+                n++;
+            }
+            return n == chans.length ? chans : java.util.Arrays.copyOf(chans, n);
+        }
     }
 
     /**

@@ -7,7 +7,7 @@ import io.goroutines.annotation.Goroutine;
  *
  * @param <T> element type
  */
-public interface SendChan<T>
+public sealed interface SendChan<T> permits Chan
 {
     /**
      * Sends {@code v} ({@code ch <- v}): waits until a receiver takes it or the buffer has room.

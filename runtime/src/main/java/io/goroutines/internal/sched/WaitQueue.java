@@ -86,6 +86,12 @@ public final class WaitQueue
         return first;
     }
 
+    /** The oldest waiter, left in place, or null when empty. */
+    public Waiter peek()
+    {
+        return head;
+    }
+
     /** Whether no waiter is queued. */
     public boolean isEmpty()
     {

@@ -76,6 +76,20 @@ public class Waiter
         this.reason = reason;
     }
 
+    /**
+     * A waiter for the same goroutine or thread as {@code owner}: one of several queue entries of a
+     * single wait ({@code select} queues one per case; the owner is the one that parks).
+     *
+     * @param owner  the waiter that parks
+     * @param reason Go's wait reason
+     */
+    protected Waiter(final Waiter owner, final String reason)
+    {
+        this.g = owner.g;
+        this.thread = owner.thread;
+        this.reason = reason;
+    }
+
     /** Whether the waiter was served or released (volatile read). */
     public final boolean isDone()
     {
@@ -130,11 +144,21 @@ public class Waiter
             }
             catch (final RuntimeException ex)
             {
-                abandon(lock, ex); // pinning=fail: the park refused to block the carrier
+                // pinning=fail: the park refused to block the carrier. Leave, so that no waker hands a
+                // value to a waiter nobody waits on; unless served meanwhile: then the operation
+                // happened, done is set and the loop ends (nothing is lost either way).
+                if (withdraw(lock))
+                {
+                    if (null != self)
+                    {
+                        self.waitReason = null;
+                    }
+                    throw ex;
+                }
             }
-            if (null == self && !done && Thread.currentThread().isInterrupted())
+            if (null == self && !done && Thread.currentThread().isInterrupted() && withdraw(lock))
             {
-                cancel(lock);
+                throw new CancellationException(reason + ": interrupted while waiting");
             }
         }
         if (null != self)
@@ -144,39 +168,24 @@ public class Waiter
     }
 
     /**
-     * The park threw ({@code pinning=fail} on a pinned goroutine): leaves the queue and rethrows, so
-     * that no waker hands a value to a waiter nobody waits on; unless it was served meanwhile, when
-     * the operation happened and {@code await} returns normally (nothing is lost either way).
+     * Gives up the wait: leaves the queue, unless the waiter was served meanwhile (then a waker
+     * completed it under the lock, and {@link #isDone()} is or will soon be true). A wait spread over
+     * several queues overrides this.
+     *
+     * @param lock the lock that guards the queue this waiter is in
+     * @return true when the waiter left (it will never be served), false when it was served
      */
-    private void abandon(final Object lock, final RuntimeException ex)
+    protected boolean withdraw(final Object lock)
     {
         synchronized (lock)
         {
             if (null != queue)
             {
                 queue.remove(this);
-                if (null != g)
-                {
-                    g.waitReason = null;
-                }
-                throw ex;
+                return true;
             }
         }
-        // Served under the lock before we took it: done is set, the loop ends.
-    }
-
-    /** Interrupted plain thread: leaves the queue and throws, unless it was served meanwhile. */
-    private void cancel(final Object lock)
-    {
-        synchronized (lock)
-        {
-            if (null != queue)
-            {
-                queue.remove(this);
-                throw new CancellationException(reason + ": interrupted while waiting");
-            }
-        }
-        // Served under the lock before we took it: done is set, the loop ends.
+        return false;
     }
 
     /**
