@@ -261,8 +261,9 @@ final class Sysmon implements Runnable
 
     /**
      * Reports a runaway goroutine once per site (its top frame), unless it is loading or
-     * initialising a class (the JVM's work and the agent's transform, never rewritten, often tens of
-     * milliseconds at start-up): then it is looked at again on the next pass.
+     * initialising a class or linking an invokedynamic call site (a lambda's class is spun and then
+     * transformed): the JVM's work and the agent's, never rewritten, often tens of milliseconds at
+     * start-up, seconds on a loaded machine. Then it is looked at again on the next pass.
      *
      * @return whether the runaway needs no further look
      */
@@ -277,6 +278,7 @@ final class Sysmon implements Runnable
         {
             final String method = e.getMethodName();
             if ("<clinit>".equals(method) || "loadClass".equals(method) ||
+                "java.lang.invoke.MethodHandleNatives".equals(e.getClassName()) ||
                 ("transform".equals(method) && "java.lang.instrument.ClassFileTransformer".equals(e.getClassName())))
             {
                 return false;
