@@ -103,10 +103,21 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private boolean closed;
     /** Unique rank in which selects lock channels, 0 until the channel is first used in a select. */
     private volatile long lockOrder;
+    /** Whether this is {@link #NEVER}: Go's nil channel, on which nothing ever happens. */
+    final boolean never;
+
+    /** The channel {@link #never()} returns. */
+    private static final Chan<Object> NEVER = new Chan<>(0, true);
 
     private Chan(final int capacity)
     {
+        this(capacity, false);
+    }
+
+    private Chan(final int capacity, final boolean never)
+    {
         this.buf = 0 == capacity ? NO_BUFFER : new Object[capacity];
+        this.never = never;
     }
 
     /** An unbuffered channel: every send waits for its receiver. */
@@ -129,12 +140,28 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         return new Chan<>(capacity);
     }
 
+    /**
+     * A channel on which nothing ever happens, Go's nil channel as a receive side: a receive waits
+     * forever ({@code chan receive (nil chan)}), {@code tryRecv} finds nothing, and a select case on
+     * it never fires and costs nothing (as a null channel). Use it to disable a case, or where a
+     * channel that never closes is due ({@code Context.background().done()}).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> RecvChan<T> never()
+    {
+        return (RecvChan<T>)NEVER;
+    }
+
     /** {@inheritDoc} */
     @Goroutine
     @Override
     public void send(final T v)
     {
         Objects.requireNonNull(v, "chan: null element");
+        if (never)
+        {
+            blockForever("chan send (nil chan)");
+        }
         final Sudog receiver;
         final Sudog w;
         synchronized (lock)
@@ -207,6 +234,10 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @SuppressWarnings("unchecked")
     public T recv()
     {
+        if (never)
+        {
+            blockForever("chan receive (nil chan)");
+        }
         final Sudog sender;
         final Object v;
         final Sudog w;
@@ -293,6 +324,10 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @Override
     public void close()
     {
+        if (never)
+        {
+            throw new IllegalStateException("close of nil channel");
+        }
         final Sudog.Served woken = new Sudog.Served();
         synchronized (lock)
         {
@@ -520,6 +555,16 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     {
         final int n = i + 1;
         return n == buf.length ? 0 : n;
+    }
+
+    /**
+     * Waits for ever, as an operation on Go's nil channel; a plain thread that is interrupted gets a
+     * CancellationException.
+     */
+    @Goroutine
+    private static void blockForever(final String reason)
+    {
+        new Selector(reason, 0).await(null); // nothing can ever claim it
     }
 
     static IllegalStateException closedSend()

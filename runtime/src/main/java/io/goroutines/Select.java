@@ -190,7 +190,7 @@ public final class Select
         final Case[] cases;
         /** The default case, or null. */
         final Case dflt;
-        /** Indices of the cases with a channel, in random order. */
+        /** Indices of the cases that can fire (a channel, not {@link Chan#never()}), in random order. */
         final int[] pollOrder;
         /** Their distinct channels, in lock order. */
         final Chan<?>[] lockOrder;
@@ -226,7 +226,7 @@ public final class Select
                     }
                     dflt = c;
                 }
-                else if (null != c.chan)
+                else if (live(c))
                 {
                     active++;
                 }
@@ -301,6 +301,12 @@ public final class Select
             this.selector = selector;
         }
 
+        /** Whether a case can ever fire: it has a channel, and not {@link Chan#never()}. */
+        private static boolean live(final Case c)
+        {
+            return null != c.chan && !c.chan.never;
+        }
+
         /** The indices of the cases with a channel, shuffled (Fisher-Yates). */
         private static int[] pollOrder(final Case[] cases, final int active)
         {
@@ -308,7 +314,7 @@ public final class Select
             int n = 0;
             for (int k = 0; k < cases.length; k++)
             {
-                if (null != cases[k].chan)
+                if (live(cases[k]))
                 {
                     order[n++] = k;
                 }

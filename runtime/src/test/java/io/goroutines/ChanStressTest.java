@@ -1,13 +1,13 @@
 package io.goroutines;
 
+import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.internal.sched.TestSupport;
 import io.goroutines.sync.WaitGroup;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,21 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Many producers and consumers, goroutines and plain threads mixed, on buffered and unbuffered
  * channels: every value must arrive exactly once.
  */
+@ExtendWith(NoPanics.class)
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class ChanStressTest
 {
-    @BeforeAll
-    static void setUp()
-    {
-        TestSupport.recordPanics();
-    }
-
-    @AfterEach
-    void noPanics()
-    {
-        TestSupport.assertNoPanics();
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 16})
     void shouldDeliverEveryValueExactlyOnce(final int capacity)

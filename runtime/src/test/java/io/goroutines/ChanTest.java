@@ -1,11 +1,11 @@
 package io.goroutines;
 
+import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.internal.sched.TestSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,21 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(NoPanics.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChanTest
 {
-    @BeforeAll
-    static void setUp()
-    {
-        TestSupport.recordPanics();
-    }
-
-    @AfterEach
-    void noPanics()
-    {
-        TestSupport.assertNoPanics();
-    }
-
     @Test
     void shouldRejectNegativeCapacity()
     {

@@ -1,11 +1,11 @@
 package io.goroutines;
 
+import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.internal.sched.TestSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -24,21 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(NoPanics.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GoTest
 {
-    @BeforeAll
-    static void setUp()
-    {
-        TestSupport.recordPanics();
-    }
-
-    @AfterEach
-    void noPanics()
-    {
-        TestSupport.assertNoPanics();
-    }
-
     @Test
     void shouldRejectNullTask()
     {

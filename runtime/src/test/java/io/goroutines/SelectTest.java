@@ -1,12 +1,12 @@
 package io.goroutines;
 
+import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.internal.sched.TestSupport;
 import io.goroutines.sync.WaitGroup;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,21 +29,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Select's semantics (GO-SEMANTICS.md items 37–53), from plain threads and goroutines. Without the
  * agent a goroutine that blocks here pins its carrier; the integration tests run the same under it.
  */
+@ExtendWith(NoPanics.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SelectTest
 {
-    @BeforeAll
-    static void setUp()
-    {
-        TestSupport.recordPanics();
-    }
-
-    @AfterEach
-    void noPanics()
-    {
-        TestSupport.assertNoPanics();
-    }
-
     @Test
     void shouldChooseAmongReadyCasesUniformly()
     {
@@ -117,6 +106,36 @@ class SelectTest
         Select.select(Select.recv(null, v -> taken.set("recv")), Select.send(null, 1, () -> taken.set("send")),
             Select.otherwise(() -> taken.set("default")));
         assertEquals("default", taken.get());
+    }
+
+    @Test
+    void shouldTreatNeverChannelAsNilChannel()
+    {
+        final RecvChan<Integer> never = Chan.never();
+        assertNull(never.tryRecv());
+        assertEquals(0, never.len());
+        assertEquals(0, never.cap());
+        final AtomicReference<String> taken = new AtomicReference<>();
+        Select.select(Select.recv(never, v -> taken.set("never")), Select.otherwise(() -> taken.set("default")));
+        assertEquals("default", taken.get());
+        assertEquals("close of nil channel", assertThrows(IllegalStateException.class, ((Chan<Integer>)never)::close).getMessage());
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread t = new Thread(() ->
+        {
+            try
+            {
+                never.recv();
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        t.start();
+        await(() -> Thread.State.WAITING == t.getState(), "the receive to block");
+        t.interrupt();
+        join(t);
+        assertInstanceOf(CancellationException.class, failure.get());
     }
 
     @Test

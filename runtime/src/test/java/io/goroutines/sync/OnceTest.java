@@ -3,12 +3,12 @@ package io.goroutines.sync;
 import io.goroutines.Action;
 import io.goroutines.Chan;
 import io.goroutines.Go;
+import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.internal.sched.TestSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,23 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(NoPanics.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OnceTest
 {
     /** How long "still blocked" is watched for. */
     private static final long BLOCKED_NS = TimeUnit.MILLISECONDS.toNanos(30);
-
-    @BeforeAll
-    static void setUp()
-    {
-        TestSupport.recordPanics();
-    }
-
-    @AfterEach
-    void noPanics()
-    {
-        TestSupport.assertNoPanics();
-    }
 
     @Test
     void shouldRunExactlyOnceAndMakeConcurrentCallersWait()

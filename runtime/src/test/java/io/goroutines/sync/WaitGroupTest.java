@@ -1,12 +1,12 @@
 package io.goroutines.sync;
 
 import io.goroutines.Go;
+import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.internal.sched.TestSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -22,21 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(NoPanics.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WaitGroupTest
 {
-    @BeforeAll
-    static void setUp()
-    {
-        TestSupport.recordPanics();
-    }
-
-    @AfterEach
-    void noPanics()
-    {
-        TestSupport.assertNoPanics();
-    }
-
     @Test
     void shouldThrowOnNegativeCounter()
     {

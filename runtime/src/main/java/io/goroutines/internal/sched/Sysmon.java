@@ -63,6 +63,10 @@ final class Sysmon implements Runnable
     private volatile boolean napping;
     /** Set by a waker: go back to the shortest period. */
     private volatile boolean kicked;
+    /** The runaway whose stack was sampled last, for {@link #report}. */
+    private G sampledG;
+    /** Top frame of that sample. */
+    private String sampledTop;
     /** Runaway sites already reported (top frame). */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -263,7 +267,9 @@ final class Sysmon implements Runnable
      * Reports a runaway goroutine once per site (its top frame), unless it is loading or
      * initialising a class or linking an invokedynamic call site (a lambda's class is spun and then
      * transformed): the JVM's work and the agent's, never rewritten, often tens of milliseconds at
-     * start-up, seconds on a loaded machine. Then it is looked at again on the next pass.
+     * start-up, seconds on a loaded machine. Then it is looked at again on the next pass. A site is
+     * reported only when two samples in a row show the same top frame: a goroutine stuck in one
+     * loop does, start-up code that runs through many methods (linking lambdas between them) does not.
      *
      * @return whether the runaway needs no further look
      */
@@ -285,6 +291,13 @@ final class Sysmon implements Runnable
             }
         }
         final String site = stack.length > 0 ? stack[0].toString() : "unknown";
+        final boolean confirmed = g == sampledG && site.equals(sampledTop);
+        sampledG = g;
+        sampledTop = site;
+        if (!confirmed)
+        {
+            return false;
+        }
         if (!reported.add(site))
         {
             return true;

@@ -86,6 +86,7 @@ public final class Checklist
                 System.out.println("SKIP " + label + ": " + item.skipReason());
                 continue;
             }
+            System.out.println("RUN  " + label); // names the check that hangs, if one does
             try
             {
                 item.body().run();
