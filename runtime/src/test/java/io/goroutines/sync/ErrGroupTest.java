@@ -3,12 +3,15 @@ package io.goroutines.sync;
 import io.goroutines.Chan;
 import io.goroutines.context.Context;
 import io.goroutines.internal.sched.NoPanics;
+import io.goroutines.internal.sched.TestSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +134,23 @@ class ErrGroupTest
         t.setLimit(-1);
         assertTrue(t.tryGo(() -> { }), "negative: no limit");
         t.await();
+    }
+
+    @Test
+    void shouldFailAwaitWithErrorAndStillReportItAsPanic()
+    {
+        // Go's errgroup does not recover panics: an Error escapes the task's goroutine as a panic,
+        // and await reports it too instead of returning as if all went well.
+        final ErrGroup g = new ErrGroup();
+        final AssertionError boom = new AssertionError("boom");
+        g.go(() ->
+        {
+            throw boom;
+        });
+        assertSame(boom, assertThrows(AssertionError.class, g::await));
+        final List<TestSupport.Panic> panics = new ArrayList<>();
+        await(() -> panics.addAll(TestSupport.drainPanics()) && panics.stream().anyMatch(p -> boom == p.failure()),
+            "the panic to be reported");
     }
 
     @Test

@@ -12,6 +12,7 @@ public final class Items
     {
         ChanItems.register(c);
         SelectItems.register(c);
+        TimeContextItems.register(c);
         SyncItems.register(c);
         StressItems.register(c);
     }
