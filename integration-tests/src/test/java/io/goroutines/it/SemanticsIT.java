@@ -48,7 +48,7 @@ class SemanticsIT
         for (final String line : result.stdout().split("\\R"))
         {
             final int space = line.indexOf(' ');
-            if (space < 0 || !line.substring(space + 1).matches("(item|stress) .*"))
+            if (space < 0 || !line.substring(space + 1).matches("(item\\d+|stress) .*"))
             {
                 continue;
             }
