@@ -33,24 +33,18 @@ class ErrGroupTest
     @Test
     void shouldReturnFirstFailureToHappen()
     {
-        final ErrGroup g = new ErrGroup();
-        final Chan<Boolean> firstFailed = Chan.make();
+        final ErrGroup g = ErrGroup.withContext(Context.background());
         final IllegalStateException first = new IllegalStateException("first");
         g.go(() ->
         {
-            firstFailed.recv(); // fails second, although started first
+            // fails second, although started first: the group cancels its context only once the
+            // first failure is recorded, so this one cannot be recorded before it
+            g.context().done().recv();
             throw new IllegalArgumentException("second");
         });
         g.go(() ->
         {
-            try
-            {
-                throw first;
-            }
-            finally
-            {
-                firstFailed.send(true);
-            }
+            throw first;
         });
         assertSame(first, assertThrows(IllegalStateException.class, g::await));
     }

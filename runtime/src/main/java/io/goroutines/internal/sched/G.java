@@ -301,19 +301,23 @@ public final class G
     }
 
     /**
-     * Takes the permit: returns 1 when one was there (it is now gone), else 0. Owner only. A read and
-     * a release store instead of an atomic exchange: unparkers only ever write 1, so an unpark that
-     * lands between the two found the permit already set, and is merged with it exactly as the
-     * exchange would merge it (permits do not accumulate).
+     * Takes the permit: returns 1 when one was there (it is now gone), else 0. Owner only. A plain
+     * read first, so that the common case (no permit) writes nothing; a permit that is there is
+     * taken with an atomic exchange, never with a read and a separate store. With a separate store,
+     * an unpark that lands between the two would be overwritten without being read: its waker's
+     * condition (written before its {@code svPermit}) need not be visible yet, so the goroutine
+     * could find it false, park again, and never be woken (a lost wake-up, seen under CPU
+     * starvation with a stale permit left by an earlier unpark of a running goroutine). The
+     * exchange either reads that unpark's write, and so sees everything written before it, or
+     * leaves it for the next park.
      */
     int consumePermit()
     {
-        final int p = permit;
-        if (0 != p)
+        if (0 == permit)
         {
-            PERMIT.setRelease(this, 0);
+            return 0;
         }
-        return p;
+        return (int)PERMIT.getAndSet(this, 0);
     }
 
     /**
