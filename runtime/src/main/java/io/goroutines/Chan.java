@@ -1,6 +1,7 @@
 package io.goroutines;
 
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.internal.TimerChannels;
 import io.goroutines.internal.sched.WaitQueue;
 
 import java.lang.invoke.MethodHandles;
@@ -105,19 +106,43 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private volatile long lockOrder;
     /** Whether this is {@link #NEVER}: Go's nil channel, on which nothing ever happens. */
     final boolean never;
+    /** The timer or ticker of a timer channel ({@link TimerChannels}), else null. */
+    final TimerChannels.Hook timer;
 
     /** The channel {@link #never()} returns. */
-    private static final Chan<Object> NEVER = new Chan<>(0, true);
+    private static final Chan<Object> NEVER = new Chan<>(0, true, null);
+
+    static
+    {
+        TimerChannels.install(new TimerChannels.Access()
+        {
+            @Override
+            public <T> Chan<T> make(final TimerChannels.Hook hook)
+            {
+                return new Chan<>(1, false, hook);
+            }
+
+            @Override
+            public int buffered(final Chan<?> c)
+            {
+                synchronized (c.lock)
+                {
+                    return c.count;
+                }
+            }
+        });
+    }
 
     private Chan(final int capacity)
     {
-        this(capacity, false);
+        this(capacity, false, null);
     }
 
-    private Chan(final int capacity, final boolean never)
+    private Chan(final int capacity, final boolean never, final TimerChannels.Hook timer)
     {
         this.buf = 0 == capacity ? NO_BUFFER : new Object[capacity];
         this.never = never;
+        this.timer = timer;
     }
 
     /** An unbuffered channel: every send waits for its receiver. */
@@ -270,7 +295,14 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             sender.wake();
             return (T)v;
         }
-        w.await(lock);
+        if (null == timer)
+        {
+            w.await(lock);
+        }
+        else
+        {
+            awaitTimer(w);
+        }
         return (T)w.item; // null when woken by close
     }
 
@@ -353,21 +385,25 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         woken.wakeAll();
     }
 
-    /** {@inheritDoc} */
+    /** {@inheritDoc} A timer's channel reports 0, as Go 1.23's, whose timer channels are unbuffered. */
     @Override
     public int len()
     {
+        if (null != timer)
+        {
+            return 0;
+        }
         synchronized (lock)
         {
             return count;
         }
     }
 
-    /** {@inheritDoc} */
+    /** {@inheritDoc} A timer's channel reports 0, as Go 1.23's. */
     @Override
     public int cap()
     {
-        return buf.length;
+        return null == timer ? buf.length : 0;
     }
 
     /** Goroutines and threads waiting to receive, for tests (stale entries of committed selects included). */
@@ -565,6 +601,24 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private static void blockForever(final String reason)
     {
         new Selector(reason, 0).await(null); // nothing can ever claim it
+    }
+
+    /**
+     * Waits on a timer channel: the timer is held strongly while this receiver waits
+     * ({@link TimerChannels}).
+     */
+    @Goroutine
+    private void awaitTimer(final Sudog w)
+    {
+        timer.blocked();
+        try
+        {
+            w.await(lock);
+        }
+        finally
+        {
+            timer.unblocked();
+        }
     }
 
     static IllegalStateException closedSend()

@@ -149,7 +149,14 @@ public final class Select
         if (Poll.BLOCKED == chosen)
         {
             final Selector selector = poll.selector;
-            selector.await(null);
+            if (poll.timers)
+            {
+                poll.awaitTimers(selector);
+            }
+            else
+            {
+                selector.await(null);
+            }
             final Sudog winner = selector.winner();
             selector.dequeueAllBut(winner);
             chosen = winner.caseIndex;
@@ -204,6 +211,8 @@ public final class Select
         boolean ok = true;
         /** What a blocked select parks on. */
         Selector selector;
+        /** Whether a channel is a timer's, whose timer must be held while the select waits. */
+        final boolean timers;
 
         Poll(final Case[] cases)
         {
@@ -234,6 +243,42 @@ public final class Select
             this.dflt = dflt;
             this.pollOrder = pollOrder(cases, active);
             this.lockOrder = lockOrder(cases, pollOrder);
+            boolean timers = false;
+            for (final Chan<?> ch : lockOrder)
+            {
+                timers |= null != ch.timer;
+            }
+            this.timers = timers;
+        }
+
+        /**
+         * Waits on {@code selector} holding the timers of its timer channels
+         * ({@link io.goroutines.internal.TimerChannels}).
+         */
+        @Goroutine
+        void awaitTimers(final Selector selector)
+        {
+            for (final Chan<?> ch : lockOrder)
+            {
+                if (null != ch.timer)
+                {
+                    ch.timer.blocked();
+                }
+            }
+            try
+            {
+                selector.await(null);
+            }
+            finally
+            {
+                for (final Chan<?> ch : lockOrder)
+                {
+                    if (null != ch.timer)
+                    {
+                        ch.timer.unblocked();
+                    }
+                }
+            }
         }
 
         /** Takes the lock of {@code lockOrder[i]} and the ones after it, then polls. */

@@ -2,6 +2,7 @@ package io.goroutines.time;
 
 import io.goroutines.Chan;
 import io.goroutines.RecvChan;
+import io.goroutines.internal.TimerChannels;
 import io.goroutines.internal.sched.Timers;
 
 import java.time.Duration;
@@ -23,20 +24,21 @@ import java.time.Instant;
  * taken off the heap and waiting for the lock does nothing) and drain the channel: once they return,
  * no tick of the old setting is received.
  *
- * <p>Invariants (under the lock): {@code pending != null} exactly while the ticker runs, outside the
- * action; {@code periodNs} is in {@code [1, MAX_NS]}.
+ * <p>As in Go 1.23, the channel reports {@code len() == cap() == 0}, and a ticker nobody references
+ * is garbage-collected without {@code stop()}: the heap holds it weakly unless a receiver waits on
+ * its channel ({@link Schedule}).
  *
- * <p><b>Note:</b> unlike Go 1.23, a running ticker is referenced by the timer heap, so a ticker
- * nobody stops runs (and is kept) for good, as before Go 1.23; stop tickers you no longer need.
+ * <p>Invariants (under the lock): the schedule's current firing is in the heap (or about to take the
+ * lock) exactly while the ticker runs; {@code periodNs} is in {@code [1, MAX_NS]}.
  */
 public final class Ticker
 {
     /** Guards everything below it. */
     private final Object lock = new Object();
+    /** Its place in the timer heap. */
+    private final Schedule schedule = new Schedule(this::onTick, false);
     /** Where the ticks go; at most one waits. */
-    private final Chan<Instant> c = Chan.make(1);
-    /** The scheduled next tick, or null when stopped. Guarded by lock. */
-    private Timers.Timer pending;
+    private final Chan<Instant> c = TimerChannels.make(schedule);
     /** Current setting; bumped by stop and reset so that a stale firing does nothing. Guarded by lock. */
     private long generation;
     /** The period in nanoseconds. Guarded by lock. */
@@ -123,8 +125,7 @@ public final class Ticker
     /** Schedules the tick due at {@link #whenNs}. Caller holds lock. */
     private void scheduleLocked()
     {
-        final long armedGeneration = generation;
-        pending = Timers.schedule(whenNs, () -> onTick(armedGeneration));
+        schedule.arm(whenNs, generation);
     }
 
     /**
@@ -169,8 +170,7 @@ public final class Ticker
     private void stopLocked()
     {
         generation++;
-        Timers.cancel(pending);
-        pending = null;
+        schedule.cancel();
         c.tryRecv();
     }
 }

@@ -4,7 +4,7 @@ import io.goroutines.Chan;
 import io.goroutines.Go;
 import io.goroutines.RecvChan;
 import io.goroutines.Task;
-import io.goroutines.internal.sched.Timers;
+import io.goroutines.internal.TimerChannels;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,11 +37,12 @@ import java.util.Objects;
  * than through the timer heap: the earliest possible moment, with the same observable behaviour. A
  * duration over about 73 years is cut to that, so nanoTime arithmetic cannot overflow.
  *
- * <p>Invariants (under the lock): {@code pending != null} implies {@code armed}; {@code armed}
- * implies the channel is empty.
+ * <p>As in Go 1.23, the channel reports {@code len() == cap() == 0}, and a channel timer that nobody
+ * references is garbage-collected without {@code stop()}: the heap holds it weakly unless a receiver
+ * waits on its channel ({@link Schedule}). A function timer is held until it fires or is stopped.
  *
- * <p><b>Note:</b> unlike Go 1.23, a timer that is pending is referenced by the timer heap until it
- * fires or is stopped, so an unreferenced long timer is not garbage-collected early.
+ * <p>Invariants (under the lock): {@code armed} iff the schedule's firing is current (in the heap or
+ * about to take the lock); {@code armed} implies the channel is empty.
  */
 public final class Timer
 {
@@ -51,8 +52,8 @@ public final class Timer
     private final Chan<Instant> c;
     /** What a function timer starts; null for a channel timer. */
     private final Task task;
-    /** The scheduled firing, or null. Guarded by lock. */
-    private Timers.Timer pending;
+    /** Its place in the timer heap. */
+    private final Schedule schedule;
     /** Current arming; bumped by stop and reset so that a stale firing does nothing. Guarded by lock. */
     private long generation;
     /** Whether armed and not yet fired or stopped. Guarded by lock. */
@@ -84,8 +85,9 @@ public final class Timer
     private Timer(final Duration d, final Task task)
     {
         final long ns = Durations.toNanos(d);
-        this.c = null == task ? Chan.make(1) : null;
         this.task = task;
+        this.schedule = new Schedule(this::onTimer, null != task);
+        this.c = null == task ? TimerChannels.make(schedule) : null;
         synchronized (lock)
         {
             armLocked(ns);
@@ -170,8 +172,7 @@ public final class Timer
             fireLocked();
             return;
         }
-        final long armedGeneration = generation;
-        pending = Timers.schedule(whenNs, () -> onTimer(armedGeneration));
+        schedule.arm(whenNs, generation);
     }
 
     /**
@@ -187,7 +188,6 @@ public final class Timer
             {
                 return; // stopped or reset after this firing was taken off the heap
             }
-            pending = null;
             fireLocked();
         }
     }
@@ -218,8 +218,7 @@ public final class Timer
         generation++;
         final boolean wasArmed = armed;
         armed = false;
-        Timers.cancel(pending);
-        pending = null;
+        schedule.cancel();
         final boolean drained = null != c && null != c.tryRecv();
         return wasArmed || drained;
     }

@@ -2,6 +2,7 @@ package io.goroutines.time;
 
 import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.Go;
+import io.goroutines.internal.TimerChannels;
 import io.goroutines.RecvChan;
 import io.goroutines.internal.sched.TestSupport;
 
@@ -55,7 +56,7 @@ class TickerTest
         final Duration period = Duration.ofMillis(20);
         final Ticker t = new Ticker(period);
         Go.sleep(Duration.ofMillis(105));
-        assertEquals(1, t.c().len(), "exactly one tick waits for a slow receiver");
+        assertEquals(1, TimerChannels.buffered(t.c()), "exactly one tick waits for a slow receiver");
         final Instant first = t.c().recv();
         final Instant next = t.c().recv();
         final Instant third = t.c().recv();
@@ -89,7 +90,7 @@ class TickerTest
         final Ticker t = new Ticker(period);
         t.c().recv();
         t.c().recv();
-        await(() -> 1 == t.c().len(), "a tick to wait");
+        await(() -> 1 == TimerChannels.buffered(t.c()), "a tick to wait");
         t.stop();
         assertNull(t.c().tryRecv(), "the waiting tick was drained by stop");
         Go.sleep(period.multipliedBy(3));
@@ -117,7 +118,7 @@ class TickerTest
     void shouldTickOneNewPeriodAfterResetWithoutStaleTick()
     {
         final Ticker t = new Ticker(Duration.ofMillis(1));
-        await(() -> 1 == t.c().len(), "a tick to wait");
+        await(() -> 1 == TimerChannels.buffered(t.c()), "a tick to wait");
         final Duration newPeriod = Duration.ofMillis(60);
         final Instant resetAt = Instant.now();
         final long resetNs = System.nanoTime();

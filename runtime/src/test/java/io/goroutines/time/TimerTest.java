@@ -3,6 +3,7 @@ package io.goroutines.time;
 import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.Chan;
 import io.goroutines.Go;
+import io.goroutines.internal.TimerChannels;
 import io.goroutines.Received;
 import io.goroutines.RecvChan;
 import io.goroutines.Task;
@@ -89,7 +90,7 @@ class TimerTest
         assertFalse(received.stop(), "stop after the value was received");
 
         final Timer fired = new Timer(Duration.ofMillis(1));
-        await(() -> 1 == fired.c().len(), "the timer to fire");
+        await(() -> 1 == TimerChannels.buffered(fired.c()), "the timer to fire");
         assertTrue(fired.stop(), "a fired timer whose value was not received is still active (Go 1.23)");
         assertNull(fired.c().tryRecv(), "no stale value after stop");
         assertFalse(fired.stop());
@@ -129,7 +130,7 @@ class TimerTest
     {
         // Item 60, Go 1.23: even when the timer fired before stop/reset, its value is gone afterwards.
         final Timer t = new Timer(Duration.ofMillis(1));
-        await(() -> 1 == t.c().len(), "the timer to fire");
+        await(() -> 1 == TimerChannels.buffered(t.c()), "the timer to fire");
         final Instant resetAt = Instant.now();
         assertTrue(t.reset(LONG), "reset of a fired, unreceived timer reports it active");
         assertNull(t.c().tryRecv(), "no stale value after reset");

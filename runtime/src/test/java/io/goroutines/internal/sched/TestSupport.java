@@ -92,6 +92,12 @@ public final class TestSupport
         }
     }
 
+    /** Timers pending in every P's heap. */
+    public static int pendingTimers()
+    {
+        return Timers.pending();
+    }
+
     /** Waits for a plain thread to end; fails after 20 s. */
     public static void join(final Thread t)
     {

@@ -5,6 +5,7 @@ import static io.goroutines.it.apps.semantics.Checklist.checkBlocks;
 import static io.goroutines.it.apps.semantics.Checklist.checkEquals;
 import static io.goroutines.it.apps.semantics.Checklist.checkThrows;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ final class TimeContextItems
             check(!t.reset(ms(10)), "reset after the value was received");
             t.c().recv();
         });
-        c.item(60, "Go 1.23: no stale value after stop or reset returns", () ->
+        c.item(60, "Go 1.23: no stale value after stop or reset returns; len == cap == 0; unreferenced timers collected", () ->
         {
             final Timer t = new Timer(ms(1));
             Go.sleep(ms(20)); // fired, not received
@@ -118,6 +119,47 @@ final class TimeContextItems
             r.reset(Duration.ofSeconds(10));
             check(null == r.c().tryRecv(), "no stale value after reset");
             r.stop();
+            final Timer z = new Timer(Duration.ZERO);
+            check(0 == z.c().len() && 0 == z.c().cap(), "a timer channel reports len == cap == 0");
+            check(null != z.c().tryRecv(), "and still delivers");
+            // Unreferenced timers and tickers are collected without stop...
+            final List<WeakReference<Object>> refs = new ArrayList<>();
+            for (int i = 0; i < 100; i++)
+            {
+                refs.add(new WeakReference<>(new Timer(Duration.ofHours(1))));
+                refs.add(new WeakReference<>(new Ticker(Duration.ofHours(1))));
+            }
+            for (int i = 0; i < 100 && refs.stream().anyMatch(w -> null != w.get()); i++)
+            {
+                System.gc();
+                Go.sleep(ms(1));
+            }
+            check(refs.stream().allMatch(w -> null == w.get()), "unreferenced timers and tickers were collected");
+            // ...but parked goroutines waiting on unreferenced timers are still woken.
+            final Chan<Integer> woken = Chan.make(20);
+            for (int i = 0; i < 20; i++)
+            {
+                final int k = i;
+                Go.go(() ->
+                {
+                    if (0 == k % 2)
+                    {
+                        Time.after(ms(10 + k)).recv();
+                    }
+                    else
+                    {
+                        Select.select(Select.recv(new Timer(ms(10 + k)).c(), null), Select.recv(Chan.make(), null));
+                    }
+                    woken.send(k);
+                });
+            }
+            int sum = 0;
+            for (int i = 0; i < 20; i++)
+            {
+                System.gc();
+                sum += woken.recv();
+            }
+            check(190 == sum, "every goroutine waiting on an unreferenced timer woke");
         });
         c.item(61, "afterFunc runs in its own goroutine; stop is false once it started", () ->
         {
