@@ -75,12 +75,19 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private static final AtomicLong LOCK_ORDERS = new AtomicLong();
     /** Access to {@link #lockOrder}. */
     private static final VarHandle LOCK_ORDER;
+    /** Release stores to {@link #count} and acquire loads of it, for the lock-free checks. */
+    private static final VarHandle COUNT;
+    /** Release stores to {@link #closed} and acquire loads of it, for the lock-free checks. */
+    private static final VarHandle CLOSED_FLAG;
 
     static
     {
         try
         {
-            LOCK_ORDER = MethodHandles.lookup().findVarHandle(Chan.class, "lockOrder", long.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LOCK_ORDER = lookup.findVarHandle(Chan.class, "lockOrder", long.class);
+            COUNT = lookup.findVarHandle(Chan.class, "count", int.class);
+            CLOSED_FLAG = lookup.findVarHandle(Chan.class, "closed", boolean.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -98,9 +105,9 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private final WaitQueue sendq = new WaitQueue();
     /** Index of the oldest buffered element. */
     private int recvx;
-    /** Number of buffered elements. */
+    /** Number of buffered elements. Written under the lock with release stores (see {@link #recvSurelyBlocks()}). */
     private int count;
-    /** Whether close was called. */
+    /** Whether close was called. Written under the lock with a release store. */
     private boolean closed;
     /** Unique rank in which selects lock channels, 0 until the channel is first used in a select. */
     private volatile long lockOrder;
@@ -230,6 +237,10 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     public boolean trySend(final T v)
     {
         Objects.requireNonNull(v, "chan: null element");
+        if (sendSurelyBlocks())
+        {
+            return false;
+        }
         final Sudog receiver;
         synchronized (lock)
         {
@@ -321,6 +332,10 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @SuppressWarnings("unchecked")
     public Received<T> tryRecv()
     {
+        if (recvSurelyBlocks())
+        {
+            return null;
+        }
         final Sudog sender;
         final Object v;
         synchronized (lock)
@@ -367,7 +382,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             {
                 throw new IllegalStateException("close of closed channel");
             }
-            closed = true;
+            CLOSED_FLAG.setRelease(this, true);
             // Receivers get (null, false); senders fail with "send on closed channel" (their value was
             // never delivered, so the reference is dropped). Selects that committed elsewhere are skipped.
             for (Sudog s = pollReceiverLocked(); null != s; s = pollReceiverLocked())
@@ -572,7 +587,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             tail -= buf.length;
         }
         buf[tail] = v;
-        count++;
+        COUNT.setRelease(this, count + 1);
         assert invariantsLocked();
     }
 
@@ -582,7 +597,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         final Object v = buf[recvx];
         buf[recvx] = null;
         recvx = next(recvx);
-        count--;
+        COUNT.setRelease(this, count - 1);
         assert invariantsLocked();
         return v;
     }
@@ -619,6 +634,34 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         {
             timer.unblocked();
         }
+    }
+
+    /**
+     * Go's lock-free check before a non-blocking receive ({@code chanrecv} with {@code !block}):
+     * true when a receive would have had to wait at some moment during this call, so a
+     * non-blocking receive may fail without taking the lock. Empty (no buffered element, no waiting
+     * sender) is read first, then open: a channel never reopens, so both held at the moment of the
+     * first read. False means "take the lock and look": a stale select entry counts as a sender.
+     */
+    boolean recvSurelyBlocks()
+    {
+        final boolean empty = 0 == buf.length ? sendq.surelyEmpty() : 0 == (int)COUNT.getAcquire(this);
+        return empty && !(boolean)CLOSED_FLAG.getAcquire(this);
+    }
+
+    /**
+     * Go's lock-free check before a non-blocking send ({@code chansend} with {@code !block}): true when
+     * the channel is open and a send would have had to wait. Open is read first, then full (no
+     * room, no waiting receiver); after a close no send fills the buffer, so a channel full after
+     * the close was full, and open, just before it (Go's argument).
+     */
+    boolean sendSurelyBlocks()
+    {
+        if ((boolean)CLOSED_FLAG.getAcquire(this))
+        {
+            return false;
+        }
+        return 0 == buf.length ? recvq.surelyEmpty() : buf.length == (int)COUNT.getAcquire(this);
     }
 
     static IllegalStateException closedSend()

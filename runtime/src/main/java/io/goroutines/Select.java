@@ -140,6 +140,15 @@ public final class Select
     @SuppressWarnings("unchecked")
     public static void select(final Case... cases)
     {
+        final Case dflt = surelyDefault(cases);
+        if (null != dflt)
+        {
+            if (null != dflt.body)
+            {
+                ((Action)dflt.body).run();
+            }
+            return;
+        }
         final Poll poll = new Poll(cases);
         poll.lockAndPoll(0);
         poll.served.wakeAll();
@@ -183,6 +192,45 @@ public final class Select
             default:
                 ((Action)c.body).run();
         }
+    }
+
+    /**
+     * Go's compiled form of a select with one case and a default ({@code selectnbrecv},
+     * {@code selectnbsend}): when the case's channel surely blocks, found without its lock
+     * ({@link Chan#recvSurelyBlocks()}), the default is chosen at once. Only for exactly two cases:
+     * with more, lock-free checks made one after the other would not prove that all cases blocked at
+     * one moment, so the full select takes every lock.
+     *
+     * @return the default case when it is surely chosen, else null
+     */
+    private static Case surelyDefault(final Case[] cases)
+    {
+        if (null == cases || 2 != cases.length || null == cases[0] || null == cases[1])
+        {
+            return null;
+        }
+        final Case dflt;
+        final Case c;
+        if (DEFAULT == cases[1].kind)
+        {
+            dflt = cases[1];
+            c = cases[0];
+        }
+        else if (DEFAULT == cases[0].kind)
+        {
+            dflt = cases[0];
+            c = cases[1];
+        }
+        else
+        {
+            return null;
+        }
+        if (DEFAULT == c.kind || !Poll.live(c))
+        {
+            return null; // multiple defaults, or an inert case: the full select says so or chooses the default
+        }
+        final boolean blocks = SEND == c.kind ? c.chan.sendSurelyBlocks() : c.chan.recvSurelyBlocks();
+        return blocks ? dflt : null;
     }
 
     /** One run of passes 1 and 2; its fields are the outcome. */
@@ -347,7 +395,7 @@ public final class Select
         }
 
         /** Whether a case can ever fire: it has a channel, and not {@link Chan#never()}. */
-        private static boolean live(final Case c)
+        static boolean live(final Case c)
         {
             return null != c.chan && !c.chan.never;
         }

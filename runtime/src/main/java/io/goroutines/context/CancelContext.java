@@ -52,7 +52,8 @@ import java.util.Set;
  *       and {@code timer == null};</li>
  *   <li>{@code err} never changes once non-null;</li>
  *   <li>a context is in at most one children set, its {@link #ancestor}'s, and only while both are
- *       not done.</li>
+ *       not done (a context leaves its parent's set before its done channel closes);</li>
+ *   <li>locks are taken parent before child, never the other way.</li>
  * </ul>
  */
 final class CancelContext implements Context.Cancelable
@@ -272,12 +273,42 @@ final class CancelContext implements Context.Cancelable
      */
     void cancel(final boolean removeFromParent, final RuntimeException e)
     {
+        final CancelContext from = removeFromParent ? ancestor : null;
         final Timers.Timer t;
+        if (null == from)
+        {
+            t = cancelSelf(e);
+        }
+        else
+        {
+            // Go leaves the parent's set after closing done; we leave it first, under the parent's
+            // lock (parent before child, the order the parent's own cancel takes them), so that whoever
+            // sees this context done finds it out of its parent's set already.
+            synchronized (from.lock)
+            {
+                if (null != from.children)
+                {
+                    from.children.remove(this);
+                }
+                t = cancelSelf(e);
+            }
+        }
+        Timers.cancel(t); // a pending timer no longer holds this context
+    }
+
+    /**
+     * Closes done, records {@code e} and cancels the children, unless this context is done already.
+     *
+     * @param e the error
+     * @return the timer to cancel, or null
+     */
+    private Timers.Timer cancelSelf(final RuntimeException e)
+    {
         synchronized (lock)
         {
             if (null != err)
             {
-                return;
+                return null;
             }
             final Chan<Void> d = done;
             if (null == d)
@@ -298,13 +329,9 @@ final class CancelContext implements Context.Cancelable
                     child.cancel(false, e); // the child's lock inside ours: always parent first
                 }
             }
-            t = timer;
+            final Timers.Timer t = timer;
             timer = null;
-        }
-        Timers.cancel(t); // a pending timer no longer holds this context
-        if (removeFromParent && null != ancestor)
-        {
-            ancestor.removeChild(this); // our lock released first: never child before parent
+            return t;
         }
     }
 
@@ -370,22 +397,6 @@ final class CancelContext implements Context.Cancelable
             }
         }
         child.cancel(false, e);
-    }
-
-    /**
-     * Drops a child that was cancelled on its own.
-     *
-     * @param child the child
-     */
-    private void removeChild(final CancelContext child)
-    {
-        synchronized (lock)
-        {
-            if (null != children)
-            {
-                children.remove(child);
-            }
-        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.goroutines.internal.sched;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A FIFO of {@link Waiter}s, intrusive and doubly linked, so that an interrupted plain thread can
  * leave from the middle in O(1). Not thread-safe: every method must be called with the owner's lock
@@ -13,7 +16,22 @@ package io.goroutines.internal.sched;
  */
 public final class WaitQueue
 {
-    /** Oldest waiter. */
+    /** Access to {@link #head} for the release stores and the lock-free read. */
+    private static final VarHandle HEAD;
+
+    static
+    {
+        try
+        {
+            HEAD = MethodHandles.lookup().findVarHandle(WaitQueue.class, "head", Waiter.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** Oldest waiter. Written with release stores (see {@link #surelyEmpty()}). */
     private Waiter head;
     /** Newest waiter. */
     private Waiter tail;
@@ -29,7 +47,7 @@ public final class WaitQueue
         w.next = null;
         if (null == tail)
         {
-            head = w;
+            HEAD.setRelease(this, w);
         }
         else
         {
@@ -80,7 +98,7 @@ public final class WaitQueue
             w.queue = null;
             w.prev = null;
         }
-        head = null;
+        HEAD.setRelease(this, null);
         tail = null;
         size = 0;
         return first;
@@ -98,6 +116,16 @@ public final class WaitQueue
         return null == head;
     }
 
+    /**
+     * Whether the queue was empty at some moment during this call; may be called without the lock.
+     * An acquire load of the head: a caller that reads other state after it sees that state as
+     * recent as the head it read.
+     */
+    public boolean surelyEmpty()
+    {
+        return null == HEAD.getAcquire(this);
+    }
+
     /** Number of waiters. */
     public int size()
     {
@@ -110,7 +138,7 @@ public final class WaitQueue
         final Waiter next = w.next;
         if (null == prev)
         {
-            head = next;
+            HEAD.setRelease(this, next);
         }
         else
         {
