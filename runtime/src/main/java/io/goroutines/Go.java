@@ -1,13 +1,14 @@
 package io.goroutines;
 
 import io.goroutines.annotation.Goroutine;
-import io.goroutines.internal.diag.Panics;
+import io.goroutines.internal.diag.Dumps;
 import io.goroutines.internal.sched.G;
+import io.goroutines.internal.sched.Goroutines;
 import io.goroutines.internal.sched.Sched;
 import io.goroutines.internal.sched.Suspend;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -104,18 +105,19 @@ public final class Go
     }
 
     /**
-     * A stack dump: {@code goroutine N [running]:} and the frames of the current goroutine (or thread,
-     * as goroutine 0). For now {@code all} adds nothing: dumps of the other goroutines come with the
-     * diagnostics.
+     * A goroutine dump in Go's {@code debug=2} form ({@code runtime.Stack}): the calling goroutine
+     * first ({@code goroutine N [running]:}, its frames, {@code created by ...}), then, when
+     * {@code all}, every other goroutine that has not ended, each under a header with its status
+     * and wait reason ({@code goroutine 7 [chan receive, 3 minutes]:}), blocks separated by a blank
+     * line. A plain thread shows as goroutine 0.
      *
      * @param all whether to include every goroutine
      * @return the dump
      */
     public static String stack(final boolean all)
     {
-        final StackTraceElement[] here = new Throwable().getStackTrace();
-        final StackTraceElement[] callers = Arrays.copyOfRange(here, Math.min(1, here.length), here.length);
-        return Panics.dump(G.current(), callers);
+        final List<String> self = Goroutines.frames(new Throwable().getStackTrace(), 1);
+        return Dumps.text(Dumps.goroutines(all, self));
     }
 
     private static long toNanos(final Duration d)

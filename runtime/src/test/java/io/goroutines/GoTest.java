@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.goroutines.internal.sched.TestSupport.await;
 import static io.goroutines.internal.sched.TestSupport.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -170,5 +171,30 @@ class GoTest
         assertEquals(before + n, Go.numGoroutine());
         ch.close();
         await(() -> 0 == done.getCount() && before == Go.numGoroutine(), "every goroutine to end");
+    }
+
+    @Test
+    void shouldDumpEveryWaitingGoroutineWithReasonFramesAndCreator()
+    {
+        final Chan<Integer> never = Chan.make();
+        final Chan<Integer> full = Chan.make(1);
+        full.send(0);
+        final int before = Go.numGoroutine();
+        Go.go(() -> never.recv());
+        Go.go(() -> full.send(1));
+        await(() -> Go.stack(true).contains("[chan send]") && Go.stack(true).contains("[chan receive]"),
+            "both goroutines to wait");
+        final String dump = Go.stack(true);
+        assertTrue(dump.startsWith("goroutine 0 [running]:\n" +
+            "io.goroutines.GoTest.shouldDumpEveryWaitingGoroutineWithReasonFramesAndCreator(GoTest.java:"), dump);
+        assertTrue(dump.contains("]:\nio.goroutines.Chan.recv(Chan.java:"), dump);
+        assertTrue(dump.contains("]:\nio.goroutines.Chan.send(Chan.java:"), dump);
+        assertTrue(dump.contains("\ncreated by io.goroutines.GoTest." +
+            "shouldDumpEveryWaitingGoroutineWithReasonFramesAndCreator(GoTest.java:"), dump);
+        assertTrue(Go.numGoroutine() >= before + 2);
+        full.recv();
+        full.recv();
+        never.close();
+        assertFalse(Go.stack(false).contains("chan receive"), "only the caller");
     }
 }

@@ -9,7 +9,6 @@ import java.util.function.Consumer;
 import io.goroutines.agent.config.AgentOptions;
 import io.goroutines.agent.config.AgentVersion;
 import io.goroutines.agent.config.BadOptionException;
-import io.goroutines.agent.config.DeadlockMode;
 import io.goroutines.agent.config.OptionConverters;
 import io.goroutines.agent.config.PinningMode;
 import io.goroutines.agent.transform.GoroutineTransformer;
@@ -105,6 +104,11 @@ public final class Bootstrap
             OptionConverters.LowerCaseEnum.name(options.pinning()), log);
         SchedulerLink.configureMode(loader, runtime.panics(), "panic",
             OptionConverters.LowerCaseEnum.name(options.panic()), log);
+        if (!attached) // only premain runs on the main thread, which the detection watches
+        {
+            SchedulerLink.configureMode(loader, runtime.deadlocks(), "deadlock",
+                OptionConverters.LowerCaseEnum.name(options.deadlock()), log);
+        }
         warnUnwired(options, log);
         if (options.verbose())
         {
@@ -147,10 +151,6 @@ public final class Bootstrap
     private static void warnUnwired(final AgentOptions options, final Consumer<String> log)
     {
         final List<String> unwired = new ArrayList<>();
-        if (DeadlockMode.EXIT != options.deadlock())
-        {
-            unwired.add("deadlock");
-        }
         if (null != options.debug())
         {
             unwired.add("debug");

@@ -25,6 +25,9 @@ final class SchedulerLink
     /** The runtime's panic handling: static {@code configure(String mode)}, {@code exit|log}. */
     static final String PANICS_CLASS = "io.goroutines.internal.diag.Panics";
 
+    /** The runtime's deadlock detection: static {@code configure(String mode)}, {@code exit|warn|off}. */
+    static final String DEADLOCKS_CLASS = "io.goroutines.internal.diag.DeadlockReports";
+
     /**
      * The static method {@code configure(int procs, int maxThreads, long stackBytes, long preemptNs)} of
      * the scheduler, and {@code configure(String mode)} of the diagnostics classes.
@@ -40,14 +43,15 @@ final class SchedulerLink
     /**
      * The runtime classes the agent configures; stand-ins in tests.
      *
-     * @param sched   the scheduler, {@link #SCHED_CLASS}
-     * @param pinning the pinning diagnostics, {@link #PINNING_CLASS}
-     * @param panics  the panic handling, {@link #PANICS_CLASS}
+     * @param sched     the scheduler, {@link #SCHED_CLASS}
+     * @param pinning   the pinning diagnostics, {@link #PINNING_CLASS}
+     * @param panics    the panic handling, {@link #PANICS_CLASS}
+     * @param deadlocks the deadlock detection, {@link #DEADLOCKS_CLASS}
      */
-    record Targets(String sched, String pinning, String panics)
+    record Targets(String sched, String pinning, String panics, String deadlocks)
     {
         /** The runtime's own classes. */
-        static final Targets RUNTIME = new Targets(SCHED_CLASS, PINNING_CLASS, PANICS_CLASS);
+        static final Targets RUNTIME = new Targets(SCHED_CLASS, PINNING_CLASS, PANICS_CLASS, DEADLOCKS_CLASS);
     }
 
     private SchedulerLink()

@@ -18,7 +18,8 @@ class BootstrapTest
     static final List<String> EVENTS = new ArrayList<>();
 
     private static final SchedulerLink.Targets FAKES = new SchedulerLink.Targets(
-        FakeSched.class.getName(), FakePinning.class.getName(), FakePanics.class.getName());
+        FakeSched.class.getName(), FakePinning.class.getName(), FakePanics.class.getName(),
+        FakeDeadlocks.class.getName());
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -70,7 +71,7 @@ class BootstrapTest
         assertEquals(Bootstrap.CONTINUE, start("procs=3,maxThreads=7,stack=1m,preempt=off", false));
 
         assertEquals(List.of("addTransformer", "configure 3 7 1048576 0", "enableUnwinding", "pinning warn",
-            "panic exit"), EVENTS);
+            "panic exit", "deadlock exit"), EVENTS);
         assertEquals(1, instrumentation.plain.size());
         assertEquals(0, instrumentation.retransforming.size());
         assertEquals("", err());
@@ -89,7 +90,7 @@ class BootstrapTest
     {
         final int status = Bootstrap.start("", instrumentation, false, null, 2, stream(out), stream(err),
             new SchedulerLink.Targets("io.goroutines.agent.install.NoSuchSched", FakePinning.class.getName(),
-                FakePanics.class.getName()));
+                FakePanics.class.getName(), FakeDeadlocks.class.getName()));
 
         assertEquals(Bootstrap.CONTINUE, status);
         assertEquals(1, instrumentation.plain.size());
@@ -107,11 +108,11 @@ class BootstrapTest
     }
 
     @Test
-    void shouldPassPinningAndPanicToTheRuntime()
+    void shouldPassPinningPanicAndDeadlockToTheRuntime()
     {
-        assertEquals(Bootstrap.CONTINUE, start("pinning=fail,panic=log", false));
+        assertEquals(Bootstrap.CONTINUE, start("pinning=fail,panic=log,deadlock=warn", false));
 
-        assertEquals(List.of("pinning fail", "panic log"), EVENTS.subList(3, 5));
+        assertEquals(List.of("pinning fail", "panic log", "deadlock warn"), EVENTS.subList(3, 6));
         assertEquals("", err());
     }
 
@@ -120,12 +121,13 @@ class BootstrapTest
     {
         final int status = Bootstrap.start("pinning=off", instrumentation, false, null, 2, stream(out), stream(err),
             new SchedulerLink.Targets(FakeSched.class.getName(), "io.goroutines.agent.install.NoSuchPinning",
-                FakePanics.class.getName()));
+                FakePanics.class.getName(), FakeDeadlocks.class.getName()));
 
         assertEquals(Bootstrap.CONTINUE, status);
         assertTrue(err().startsWith("goroutines: option pinning=off does not reach the runtime: this agent jar has" +
             " no public static io.goroutines.agent.install.NoSuchPinning.configure(String)"), err());
-        assertEquals("panic exit", EVENTS.get(EVENTS.size() - 1));
+        assertEquals("panic exit", EVENTS.get(EVENTS.size() - 2));
+        assertEquals("deadlock exit", EVENTS.get(EVENTS.size() - 1));
     }
 
     @Test
@@ -201,6 +203,20 @@ class BootstrapTest
         public static void configure(final String mode)
         {
             EVENTS.add("panic " + mode);
+        }
+    }
+
+    /** Stands in for {@code DeadlockReports}. */
+    public static final class FakeDeadlocks
+    {
+        private FakeDeadlocks()
+        {
+        }
+
+        /** As {@code DeadlockReports.configure}. */
+        public static void configure(final String mode)
+        {
+            EVENTS.add("deadlock " + mode);
         }
     }
 }

@@ -1,9 +1,5 @@
 package io.goroutines.it.apps;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.goroutines.Chan;
@@ -41,7 +37,7 @@ public final class PanicApp
     {
         final boolean log = args.length > 0 && "log".equals(args[0]);
         final Chan<Boolean> reported = Chan.make(1);
-        System.setErr(new PrintStream(new ReportWatch(System.err, reported), true, StandardCharsets.UTF_8));
+        StderrWatch.install("goroutine 2 [running]:", reported, true);
         System.out.println(BEFORE);
         final Chan<Integer> trigger = Chan.make();
         Go.go(() ->
@@ -62,43 +58,5 @@ public final class PanicApp
     static void explode()
     {
         throw new IllegalStateException(MESSAGE); // line:explode
-    }
-
-    /** Forwards to stderr and, on the flush after a panic report, signals a channel (never blocks). */
-    static final class ReportWatch extends OutputStream
-    {
-        private final PrintStream target;
-        private final Chan<Boolean> reported;
-        private final StringBuilder seen = new StringBuilder();
-
-        ReportWatch(final PrintStream target, final Chan<Boolean> reported)
-        {
-            this.target = target;
-            this.reported = reported;
-        }
-
-        @Override
-        public synchronized void write(final int b)
-        {
-            target.write(b);
-            seen.append((char)b);
-        }
-
-        @Override
-        public synchronized void write(final byte[] b, final int off, final int len)
-        {
-            target.write(b, off, len);
-            seen.append(new String(b, off, len, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public synchronized void flush() throws IOException
-        {
-            target.flush();
-            if (seen.indexOf("goroutine 2 [running]:") >= 0)
-            {
-                reported.trySend(true);
-            }
-        }
     }
 }

@@ -143,6 +143,11 @@ public final class Panics
         }
         sb.append("panic: ").append(describe(failure)).append("\n\n");
         appendGoroutine(sb, g, failure.getStackTrace());
+        final String createdBy = null == g ? null : g.createdBy();
+        if (null != createdBy)
+        {
+            sb.append("created by ").append(createdBy).append('\n');
+        }
         Throwable cause = failure.getCause();
         for (int depth = 0; null != cause && depth < 16; depth++)
         {

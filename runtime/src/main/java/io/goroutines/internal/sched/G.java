@@ -155,6 +155,27 @@ public final class G
      */
     public String waitReason;
 
+    /** Its entry in the registry of goroutines (dumps, leaks), made at its first park; null before. */
+    GRecord record;
+
+    /** The frame that started it ({@code com.example.Main.main(Main.java:17)}), or null (main). */
+    String createdBy;
+
+    /** Id of the goroutine that started it, 0 for a plain thread. */
+    long parentId;
+
+    /**
+     * Parks committed so far. Written by the owner before the release store of {@link #WAITING};
+     * a dump copies the frames between two reads of it and keeps the copy only when they agree.
+     */
+    int parkSeq;
+
+    /** The frame that started this goroutine ({@code created by}), or null (main, bare). */
+    public String createdBy()
+    {
+        return createdBy;
+    }
+
     /** A bare goroutine with id 0 and no task: for tests of rewritten code that drive it by hand. */
     public G()
     {

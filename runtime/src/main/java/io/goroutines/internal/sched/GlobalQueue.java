@@ -164,4 +164,16 @@ final class GlobalQueue
     {
         return size;
     }
+
+    /** For dumps: the goroutines queued now. */
+    void peek(final java.util.function.Consumer<G> out)
+    {
+        synchronized (this)
+        {
+            for (G g = head; null != g; g = g.schedLink)
+            {
+                out.accept(g);
+            }
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.goroutines.internal.sched;
 
+import java.util.function.Consumer;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -300,6 +302,29 @@ final class RunQueue extends RunQueuePad2
     {
         final int n = (int)TAIL.getAcquire(this) - (int)HEAD.getAcquire(this);
         return Math.max(0, Math.min(SIZE, n)) + (null == runnext ? 0 : 1);
+    }
+
+    /**
+     * Any thread, for dumps: the goroutines that look queued now, runnext included. Racy: a slot may
+     * be read just as it is taken (the caller drops goroutines that are not runnable any more).
+     */
+    void peek(final Consumer<G> out)
+    {
+        final G next = runnext;
+        if (null != next)
+        {
+            out.accept(next);
+        }
+        final int h = (int)HEAD.getAcquire(this);
+        final int t = (int)TAIL.getAcquire(this);
+        for (int i = h; i - t < 0 && i - h < SIZE; i++)
+        {
+            final G g = buf[i & MASK];
+            if (null != g)
+            {
+                out.accept(g);
+            }
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.goroutines.internal.sched;
 
 import io.goroutines.Task;
+import io.goroutines.internal.diag.Leaks;
 import io.goroutines.internal.diag.Panics;
 
 import java.util.ArrayDeque;
@@ -157,6 +158,12 @@ public final class Sched
     final AtomicInteger nmspinning = new AtomicInteger();
     /** Live goroutines (main included). */
     private final AtomicInteger live = new AtomicInteger();
+    /** Every goroutine that has not ended, weakly (dumps, deadlock and leak reports). */
+    final AllGs allgs = new AllGs();
+    /** A coarse clock for wait times: {@code nanoTime} as of the monitor's last pass. */
+    volatile long coarseNs = System.nanoTime();
+    /** Goroutines found collected while they waited (leaks). */
+    final AtomicLong leaked = new AtomicLong();
     /** Next goroutine id; 1 is reserved for the main goroutine. */
     private final AtomicLong nextId = new AtomicLong(MAIN_ID + 1);
     /** Whether runMain was called. */
@@ -356,6 +363,9 @@ public final class Sched
     {
         final G g = new G(nextId.getAndIncrement(), task);
         g.armedRoot = armed;
+        final G parent = G.current();
+        g.parentId = null == parent ? 0 : parent.id;
+        g.createdBy = CreationSites.of(task);
         live.incrementAndGet();
         ready(g, true);
         return g;
@@ -380,6 +390,29 @@ public final class Sched
         {
             LockSupport.unpark(g.carrier);
         }
+    }
+
+    /** Live goroutines (the monitor's view). */
+    int liveCount()
+    {
+        return live.get();
+    }
+
+    /**
+     * A goroutine was collected while it waited: nothing could ever wake it. It no longer counts as
+     * live; the diagnostics report it once.
+     */
+    void leaked(final GRecord r)
+    {
+        live.decrementAndGet();
+        leaked.incrementAndGet();
+        Leaks.report(r);
+    }
+
+    /** Goroutines found leaked so far. */
+    public static long leakedCount()
+    {
+        return get().leaked.get();
     }
 
     /** Live goroutines, the main goroutine included. */
@@ -1483,6 +1516,9 @@ public final class Sched
             }
             return false;
         }
+        g.parkSeq++;
+        final GRecord r = null == g.record ? g.record = allgs.register(g) : g.record; // registered at its first park
+        r.parked(g.waitReason, coarseNs, g.frames, false);
         if (!g.casState(G.RUNNING, G.WAITING)) // release: publishes the frames
         {
             throw new IllegalStateException("sched: commit of a park of " + g + " that is not running");
@@ -1505,6 +1541,11 @@ public final class Sched
         g.frames.clear();
         g.task = null;
         g.casState(G.RUNNING, G.DEAD);
+        final GRecord r = g.record;
+        if (null != r)
+        {
+            r.clear(); // an ended goroutine is no leak: its record is never queued
+        }
         live.decrementAndGet();
         final Consumer<Throwable> onExit = g.onExit;
         g.onExit = null;
@@ -1545,6 +1586,8 @@ public final class Sched
         }
         final long deadlineNs = timeoutNs > 0 ? System.nanoTime() + timeoutNs : 0;
         boolean interrupted = false;
+        final GRecord r = null == g.record ? g.record = sched.allgs.register(g) : g.record;
+        r.parked(g.waitReason, sched.coarseNs, g.frames, timeoutNs > 0);
         g.casState(G.RUNNING, G.PINNED); // then read the permit: pairs with svPermit -> state read in unpark
         while (0 == g.lvPermit())
         {

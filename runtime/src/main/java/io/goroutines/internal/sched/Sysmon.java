@@ -49,6 +49,11 @@ final class Sysmon implements Runnable
     /** Frames printed in a runaway report. */
     private static final int REPORT_FRAMES = 12;
 
+    /** First delay of the deadlock watch while every P is idle. */
+    private static final long MIN_IDLE_WATCH_NS = 1_000_000L;
+    /** Longest delay of the deadlock watch. */
+    private static final long MAX_IDLE_WATCH_NS = 1_000_000_000L;
+
     /** The scheduler watched. */
     private final Sched sched;
     /** The time slice, 0 when preemption is off. */
@@ -63,6 +68,8 @@ final class Sysmon implements Runnable
     private volatile boolean napping;
     /** Set by a waker: go back to the shortest period. */
     private volatile boolean kicked;
+    /** Current delay of the deadlock watch. */
+    private long idleWatchNs = MIN_IDLE_WATCH_NS;
     /** The runaway whose stack was sampled last, for {@link #report}. */
     private G sampledG;
     /** Top frame of that sample. */
@@ -131,10 +138,23 @@ final class Sysmon implements Runnable
             }
             if (sched.allProcsIdle())
             {
+                sched.coarseNs = System.nanoTime();
+                housekeep();
+                // While deadlock detection is on and finds none, look again after 1 ms, 2 ms, ... 1 s:
+                // the last goroutine may park, or the main thread start waiting, after this look.
+                final boolean watch = Deadlocks.enabled() && !Deadlocks.check(sched);
                 sleeping = true; // then re-read npidle: pairs with the npidle write -> sleeping read in wake
                 if (sched.allProcsIdle())
                 {
-                    LockSupport.park(this);
+                    if (watch)
+                    {
+                        LockSupport.parkNanos(this, idleWatchNs);
+                        idleWatchNs = Math.min(2 * idleWatchNs, MAX_IDLE_WATCH_NS);
+                    }
+                    else
+                    {
+                        LockSupport.park(this);
+                    }
                 }
                 sleeping = false;
                 Thread.interrupted();
@@ -153,9 +173,28 @@ final class Sysmon implements Runnable
             napping = false;
             Thread.interrupted();
             final long now = System.nanoTime();
+            sched.coarseNs = now;
+            idleWatchNs = MIN_IDLE_WATCH_NS;
+            housekeep();
             final boolean retook = retake(now);
             checkTimers(now);
             idle = retook ? 0 : idle + 1;
+        }
+    }
+
+    /**
+     * The registry's upkeep: unlinks the records of ended goroutines when many were started, and
+     * reports the goroutines the collector found unreachable while they waited (leaks).
+     */
+    private void housekeep()
+    {
+        if (sched.allgs.sweepDue(sched.liveCount()))
+        {
+            sched.allgs.sweep();
+        }
+        for (GRecord r = sched.allgs.pollLeaked(); null != r; r = sched.allgs.pollLeaked())
+        {
+            sched.leaked(r);
         }
     }
 

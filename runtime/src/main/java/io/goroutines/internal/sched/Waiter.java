@@ -136,6 +136,10 @@ public class Waiter
         {
             self.waitReason = reason;
         }
+        else
+        {
+            Deadlocks.plainWait(this); // the main thread's waits count in deadlock detection
+        }
         while (!done)
         {
             try
@@ -149,21 +153,29 @@ public class Waiter
                 // happened, done is set and the loop ends (nothing is lost either way).
                 if (withdraw(lock))
                 {
-                    if (null != self)
-                    {
-                        self.waitReason = null;
-                    }
+                    waited(self);
                     throw ex;
                 }
             }
             if (null == self && !done && Thread.currentThread().isInterrupted() && withdraw(lock))
             {
+                waited(self);
                 throw new CancellationException(reason + ": interrupted while waiting");
             }
         }
+        waited(self);
+    }
+
+    /** The wait is over: clears the goroutine's wait reason, or the plain thread's. */
+    private static void waited(final G self)
+    {
         if (null != self)
         {
             self.waitReason = null;
+        }
+        else
+        {
+            Deadlocks.plainWait(null);
         }
     }
 

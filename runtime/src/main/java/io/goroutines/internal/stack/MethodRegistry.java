@@ -1,6 +1,7 @@
 package io.goroutines.internal.stack;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -19,7 +20,7 @@ public final class MethodRegistry
      * as it was (it only takes the caller's token, and a park below it pins).
      */
     public record Entry(String owner, String name, String descriptor, String sourceFile, int[] siteLines,
-        String plainReason)
+        String plainReason, boolean runtime)
     {
         /** {@code com.example.Main.run(Main.java:42)} for call site {@code site}, as a stack trace prints it. */
         public String frame(final int site)
@@ -31,6 +32,11 @@ public final class MethodRegistry
             return cls + "." + name + "(" + where + ")";
         }
     }
+
+    /** The runtime's root package. */
+    private static final String RUNTIME = "io/goroutines/";
+    /** The runtime's sub-packages. */
+    private static final Set<String> RUNTIME_PACKAGES = Set.of("sync", "context", "time", "internal", "net", "os");
 
     private static final Object LOCK = new Object();
     /** Ids by {@code owner.name descriptor}: the latest registration of each method. */
@@ -74,7 +80,8 @@ public final class MethodRegistry
                 }
                 array = bigger;
             }
-            array.set(id, new Entry(owner, name, descriptor, sourceFile, siteLines.clone(), plainReason));
+            array.set(id, new Entry(owner, name, descriptor, sourceFile, siteLines.clone(), plainReason,
+                isRuntimeClass(owner)));
             entries = array; // release; pairs with the volatile read in entry()
             BY_NAME.put(owner + '.' + name + descriptor, id);
             return id;
@@ -97,6 +104,28 @@ public final class MethodRegistry
     {
         final AtomicReferenceArray<Entry> array = entries;
         return id > 0 && id < array.length() ? array.get(id) : null;
+    }
+
+    /**
+     * Whether the method belongs to the runtime's own code (Chan, Select, sync, context, time and
+     * the internals), whose frames a wait site passes over to name the user's frame that waits.
+     */
+    public static boolean isRuntime(final int id)
+    {
+        final Entry e = entry(id);
+        return null != e && e.runtime();
+    }
+
+    /** Whether {@code owner} (slashes) is a class of the runtime's packages. */
+    static boolean isRuntimeClass(final String owner)
+    {
+        if (!owner.startsWith(RUNTIME))
+        {
+            return false;
+        }
+        final String rest = owner.substring(RUNTIME.length());
+        final int slash = rest.indexOf('/');
+        return slash < 0 || RUNTIME_PACKAGES.contains(rest.substring(0, slash));
     }
 
     /** {@code owner.name descriptor} for messages, or {@code #id} when unknown. */

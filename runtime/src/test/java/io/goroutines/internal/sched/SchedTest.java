@@ -57,7 +57,16 @@ class SchedTest
                 Sched.maxProcs(n);
                 assertEquals(n, Sched.maxProcs(0));
                 // idle Ps go at once; a P whose carrier is busy goes at that carrier's next schedule
-                await(() -> n == Sched.get().ps().length, n + " live Ps");
+                try
+                {
+                    await(() -> n == Sched.get().ps().length, n + " live Ps");
+                }
+                catch (final AssertionError ex)
+                {
+                    // a retired P goes when its carrier next schedules: say what the carriers run
+                    throw new AssertionError(ex.getMessage() + ": Ps " + java.util.Arrays.toString(Sched.get().ps()) +
+                        "\n" + io.goroutines.Go.stack(true), ex);
+                }
                 final int rounds = 200;
                 final AtomicInteger ran = new AtomicInteger();
                 for (int i = 0; i < rounds; i++)

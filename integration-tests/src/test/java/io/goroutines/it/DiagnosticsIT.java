@@ -1,0 +1,149 @@
+package io.goroutines.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.goroutines.it.apps.DiagnosticsApp;
+import io.goroutines.it.apps.PlainDeadlockApp;
+
+/**
+ * Deadlock reports, goroutine dumps and leak reports of real programs (SPEC.md section 3,
+ * GO-SEMANTICS.md items 114, 116, 119-120), in child JVMs with the agent.
+ */
+class DiagnosticsIT
+{
+    private static final String FATAL = "fatal error: all goroutines are asleep - deadlock!\n\n";
+
+    /** {@code DiagnosticsApp.method(DiagnosticsApp.java:N)} for the line marked {@code marker}. */
+    private static String frame(final String method, final String marker)
+    {
+        return "io.goroutines.it.apps.DiagnosticsApp." + method + "(DiagnosticsApp.java:" +
+            SourceLines.of(DiagnosticsApp.class, marker) + ")";
+    }
+
+    /** The block of goroutine 2 waiting in {@code waitOn}, created in {@code deadlock}. */
+    private static String waiterBlock()
+    {
+        return "goroutine 2 [chan receive]:\n" +
+            "io.goroutines.Chan.recv(Chan.java:";
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldReportDeadlockWithEveryGoroutineAndExitWithStatus2(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "deadlock").run();
+
+        assertEquals(2, result.exitCode(), result.describe());
+        final String err = result.stderr();
+        assertTrue(err.startsWith(FATAL + "goroutine 1 [chan receive]:\n"), result.describe());
+        assertTrue(err.contains(frame("deadlock", "line:mainRecv") + "\n"), result.describe());
+        assertTrue(err.contains("\n\n" + waiterBlock()), result.describe());
+        assertTrue(err.contains(frame("waitOn", "line:waiterRecv") + "\n"), result.describe());
+        assertTrue(err.contains("created by " + frame("deadlock", "line:spawnWaiter") + "\n"), result.describe());
+        assertFalse(err.contains("goroutine 3 "), "two goroutines in the report: " + result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldPrintDeadlockAndCarryOnWithWarn(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent("deadlock=warn").main(DiagnosticsApp.class,
+            "deadlock-warn").run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(result.stderr().startsWith(FATAL + "goroutine 1 [chan receive]:\n"), result.describe());
+        assertEquals(DiagnosticsApp.AFTER_WARN + System.lineSeparator(), result.stdout(), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldReportDeadlockOfPlainMainThreadWaitingOnPrimitive(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(PlainDeadlockApp.class).run();
+
+        assertEquals(2, result.exitCode(), result.describe());
+        assertTrue(result.stderr().startsWith(FATAL + "goroutine 0 [sync.WaitGroup.Wait]:\n" +
+            "io.goroutines.sync.WaitGroup.await(WaitGroup.java:"), result.describe());
+        assertTrue(result.stderr().contains("io.goroutines.it.apps.PlainDeadlockApp.main(PlainDeadlockApp.java:" +
+            SourceLines.of(PlainDeadlockApp.class, "line:plainWait") + ")\n"), result.describe());
+        assertTrue(result.stderr().contains("\ngoroutine 2 [chan receive]:\n"), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNotReportDeadlockWhileTimerIsPending(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "timer").run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertEquals(DiagnosticsApp.TIMER_DONE + System.lineSeparator(), result.stdout(), result.describe());
+        assertFalse(result.stderr().contains("deadlock"), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNotReportDeadlockWhileGoroutineIsInBlockingCall(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "blocking").run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertEquals("main: the blocking call returned 7" + System.lineSeparator(), result.stdout(), result.describe());
+        assertFalse(result.stderr().contains("deadlock"), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNotLookForDeadlocksWhenOff(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent("deadlock=off")
+            .timeout(Duration.ofSeconds(8)).main(DiagnosticsApp.class, "deadlock").run();
+
+        assertTrue(result.timedOut(), "still waiting, unreported: " + result.describe());
+        assertFalse(result.stderr().contains("deadlock"), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldDumpEveryGoroutineWithWaitReasonLinesAndCreator(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "dump").run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        final String out = result.stdout();
+        assertTrue(out.startsWith("numGoroutine 3\ngoroutine 1 [running]:\n" + frame("dump", "line:dumpCall")),
+            result.describe());
+        assertEquals(3, out.split("\ngoroutine ", -1).length - 1, "item 114: as many headers as goroutines: " +
+            result.describe());
+        assertTrue(out.contains("\n\ngoroutine 2 [chan receive]:\n"), result.describe());
+        assertTrue(out.contains(frame("waitOn", "line:waiterRecv") + "\n"), result.describe());
+        assertTrue(out.contains("\n\ngoroutine 3 [sync.Mutex.Lock]:\n"), result.describe());
+        assertTrue(out.contains("(DiagnosticsApp.java:" + SourceLines.of(DiagnosticsApp.class, "line:mutexLock") +
+            ")\n"), result.describe());
+        assertTrue(out.contains("created by " + frame("dump", "line:spawnLocker") + "\n"), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldReportLeakedGoroutineOnceWithWaitAndCreationSites(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "leak").run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertEquals(DiagnosticsApp.LEAK_SEEN + System.lineSeparator(), result.stdout(), result.describe());
+        final String err = result.stderr();
+        final String head = "goroutines: goroutine 2 leaked [chan receive]: nothing else can reach what it waits on," +
+            " so it can never wake (it was collected)\n";
+        assertTrue(err.contains(head), result.describe());
+        assertEquals(err.indexOf(head), err.lastIndexOf(head), "reported once: " + result.describe());
+        assertTrue(err.contains("    waiting at " + frame("waitOn", "line:waiterRecv") + "\n"), result.describe());
+        assertTrue(err.contains("    created by " + frame("startLeaker", "line:spawnLeaker") + "\n"),
+            result.describe());
+    }
+}

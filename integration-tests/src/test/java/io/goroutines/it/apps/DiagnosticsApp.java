@@ -1,0 +1,178 @@
+package io.goroutines.it.apps;
+
+import java.time.Duration;
+
+import io.goroutines.Chan;
+import io.goroutines.Go;
+import io.goroutines.RecvChan;
+import io.goroutines.Select;
+import io.goroutines.annotation.Goroutine;
+import io.goroutines.sync.Mutex;
+import io.goroutines.sync.WaitGroup;
+import io.goroutines.time.Time;
+
+/**
+ * Programs that go wrong in the ways the diagnostics report (SPEC.md section 3), one per argument,
+ * run by the main goroutine ({@link PlainDeadlockApp} has a plain main thread):
+ * <ul>
+ *   <li>{@code deadlock}: main waits to receive on a channel and goroutine 2 on another, nobody
+ *       sends: Go's deadlock report, status 2;</li>
+ *   <li>{@code deadlock-warn}: the same with {@code deadlock=warn}: the report is printed, and its
+ *       flush (watched on stderr) sends main the value it waits for, so main goes on: status 0;</li>
+ *   <li>{@code timer}: main waits on a channel that a goroutine fills after sleeping 300 ms: a pending
+ *       timer is no deadlock, status 0;</li>
+ *   <li>{@code blocking}: main waits on a channel that a goroutine fills after a 1 s
+ *       {@code Go.blocking} call (its first, so it never parked before): no deadlock, status 0;</li>
+ *   <li>{@code dump}: goroutine 2 waits on a channel, goroutine 3 on a locked Mutex; main prints
+ *       {@code Go.stack(true)} and exits 0;</li>
+ *   <li>{@code leak}: goroutine 2 waits on a channel that only it can reach; main asks for collections
+ *       until the leak report shows on stderr (at most 20 s), then prints {@link #LEAK_SEEN}.</li>
+ * </ul>
+ */
+public final class DiagnosticsApp
+{
+    /** Printed by main once it goes on after a warned deadlock. */
+    public static final String AFTER_WARN = "main: went on after the deadlock warning";
+    /** Printed by main when the leak was reported. */
+    public static final String LEAK_SEEN = "main: the leak was reported";
+    /** Printed by main when no leak report came. */
+    public static final String LEAK_MISSED = "main: no leak report";
+    /** Printed by main in the timer program. */
+    public static final String TIMER_DONE = "main: the sleeper sent 42";
+
+    private DiagnosticsApp()
+    {
+    }
+
+    /**
+     * @param args the program, see the class comment
+     */
+    @Goroutine
+    public static void main(final String[] args)
+    {
+        switch (args[0])
+        {
+            case "deadlock" -> deadlock(Chan.make());
+            case "deadlock-warn" ->
+            {
+                final Chan<Integer> unblock = Chan.make(1);
+                StderrWatch.install("deadlock!", unblock, 1);
+                deadlock(unblock);
+                System.out.println(AFTER_WARN);
+            }
+            case "timer" -> timer();
+            case "blocking" -> blocking();
+            case "dump" -> dump();
+            case "leak" -> leak();
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** Main (goroutine 1) and goroutine 2 each wait to receive; nobody sends. */
+    @Goroutine
+    static void deadlock(final Chan<Integer> mainWaitsOn)
+    {
+        final Chan<Integer> other = Chan.make();
+        Go.go(() -> waitOn(other)); // line:spawnWaiter
+        mainWaitsOn.recv(); // line:mainRecv
+    }
+
+    /** Goroutine 2's wait. */
+    @Goroutine
+    static void waitOn(final Chan<Integer> ch)
+    {
+        ch.recv(); // line:waiterRecv
+    }
+
+    /** A pending timer is no deadlock. */
+    @Goroutine
+    static void timer()
+    {
+        final Chan<Integer> ch = Chan.make();
+        Go.go(() ->
+        {
+            Go.sleep(Duration.ofMillis(300));
+            ch.send(42);
+        });
+        System.out.println("main: the sleeper sent " + ch.recv());
+    }
+
+    /** A goroutine that never parked sits in a blocking call for a second, then sends: no deadlock. */
+    @Goroutine
+    static void blocking()
+    {
+        final Chan<Integer> ch = Chan.make(1);
+        Go.go(() ->
+        {
+            ch.send(Go.blocking(() ->
+            {
+                Thread.sleep(1_000); // its P is handed off: every P is idle meanwhile
+                return 7;
+            }));
+        });
+        System.out.println("main: the blocking call returned " + ch.recv());
+    }
+
+    /** Goroutine 2 waits on a channel, goroutine 3 on a Mutex; main dumps them all. */
+    @Goroutine
+    static void dump()
+    {
+        final Chan<Integer> never = Chan.make();
+        final Mutex mu = new Mutex();
+        mu.lock();
+        final WaitGroup started = new WaitGroup();
+        started.add(2);
+        Go.go(() ->
+        {
+            started.done();
+            waitOn(never);
+        });
+        Go.go(() -> // line:spawnLocker
+        {
+            started.done();
+            mu.lock(); // line:mutexLock
+        });
+        started.await();
+        // Both go on to their waits after done(): dump until the dump shows both parked.
+        String all;
+        int looks = 0;
+        do
+        {
+            if (looks++ > 0)
+            {
+                Go.gosched();
+            }
+            all = Go.stack(true); // line:dumpCall
+        }
+        while (looks < 10_000 && !(all.contains("[chan receive]") && all.contains("[sync.Mutex.Lock]")));
+        System.out.println("numGoroutine " + Go.numGoroutine());
+        System.out.print(all); // then main returns: the program ends, the two waiters with it
+    }
+
+    /** Goroutine 2 waits on a channel nobody else can reach; main waits for the leak report. */
+    @Goroutine
+    static void leak()
+    {
+        final Chan<Integer> reported = Chan.make(1);
+        StderrWatch.install("leaked [", reported, 1);
+        startLeaker();
+        final RecvChan<java.time.Instant> giveUp = Time.after(Duration.ofSeconds(20));
+        final boolean[] seen = {false};
+        final boolean[] over = {false};
+        while (!seen[0] && !over[0])
+        {
+            System.gc(); // the leak is found by the collector; ask for one until it is
+            Select.select(
+                Select.recv(reported, v -> seen[0] = true),
+                Select.recv(giveUp, v -> over[0] = true),
+                Select.recv(Time.after(Duration.ofMillis(50)), null));
+        }
+        System.out.println(seen[0] ? LEAK_SEEN : LEAK_MISSED);
+    }
+
+    /** Starts goroutine 2 on a channel that only it references. */
+    static void startLeaker()
+    {
+        Go.go(() -> waitOn(Chan.make())); // line:spawnLeaker
+    }
+}
