@@ -285,7 +285,23 @@ public final class ChildJvm
          */
         public void awaitStdout(final String text)
         {
-            while (!read(stdout).contains(text))
+            await(stdout, text);
+        }
+
+        /**
+         * Waits until the child's standard error contains a text; fails the test when the child ends or
+         * the timeout passes first.
+         *
+         * @param text what to wait for
+         */
+        public void awaitStderr(final String text)
+        {
+            await(stderr, text);
+        }
+
+        private void await(final Path output, final String text)
+        {
+            while (!read(output).contains(text))
             {
                 if (!process.isAlive() || System.nanoTime() > deadlineNs)
                 {

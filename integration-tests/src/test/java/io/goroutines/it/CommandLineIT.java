@@ -40,4 +40,17 @@ class CommandLineIT
         assertEquals(2, result.exitCode(), result.describe());
         assertTrue(result.stderr().startsWith("goroutines: no command given"), result.describe());
     }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldCheckTheSampleAppsJar(final Java java)
+    {
+        final String jar = Locations.requiredPath("goroutines.samples.jar").toString();
+        final ChildJvm.Result result = ChildJvm.of(java).jar(Locations.agentJar(), "check", "--fail-on-pin", jar).run();
+
+        assertEquals(0, result.exitCode(), "no sample pins: " + result.describe());
+        assertTrue(result.stdout().contains("rewrite io.goroutines.samples.WorkerPool.worker("), result.describe());
+        assertTrue(result.stdout().matches("(?s).*\\n\\d+ classes scanned, \\d+ methods to rewrite, 0 call sites that" +
+            " would pin\\n"), result.describe());
+    }
 }

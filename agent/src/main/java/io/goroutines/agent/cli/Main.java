@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
  * Unlike the agent, this is a program of its own, so it uses Picocli's {@code execute} and returns
  * exit codes: 0 on success, 2 for a usage error (unknown command or option), 1 when a command fails.
  * Commands: {@code version}, {@code options} (the agent options, as {@code -javaagent:...=help}
- * prints them) and {@code help}. {@code dump PID} and {@code check JAR|DIR} are not written yet.
+ * prints them), {@code dump PID} (a running JVM's goroutines), {@code check JAR|DIR} (what the agent
+ * would rewrite and every call site that would pin) and {@code help}.
  */
 @Command(
     name = "goroutines.jar",
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpWidth = 100,
     versionProvider = VersionCommand.Provider.class,
-    subcommands = {VersionCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VersionCommand.class, OptionsCommand.class, DumpCommand.class, CheckCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer>
 {
     /** Exit status of a usage error, Picocli's default. */

@@ -126,9 +126,27 @@ public final class AgentOptions
 
     /** Option {@code debug}: see its description. */
     @Option(names = "--debug", paramLabel = "HOST:PORT", converter = OptionConverters.Debug.class, description = {
-        "Serve the HTTP debug endpoint (goroutine dumps, metrics) at this address, e.g. localhost:6060.",
+        "Serve the HTTP debug endpoint (goroutine dumps, metrics) at this address, e.g. localhost:6060:"
+            + " /debug/goroutines?debug=1|2, /debug/goroutines.json, /debug/metrics. A host that is not a"
+            + " loopback address is refused unless debugRemote is given too.",
         "Default: off."})
     private HostPort debug;
+
+    /** Option {@code debugRemote}: see its description. */
+    @Option(names = "--debugRemote", arity = "0..1", fallbackValue = "true", converter = OptionConverters.Flag.class,
+        description = {
+        "Let debug listen at an address other machines can reach (goroutine dumps show code and data"
+            + " paths: only on a trusted network).",
+        "Default: off."})
+    private boolean debugRemote;
+
+    /** Option {@code dumpSignal}: see its description. */
+    @Option(names = "--dumpSignal", paramLabel = "SIGNAL", converter = OptionConverters.DumpSignal.class,
+        description = {
+        "Print every goroutine (the dump format of Go.stack) on stderr when the process gets this signal,"
+            + " e.g. dumpSignal=USR2, then kill -USR2 PID.",
+        "Default: off."})
+    private String dumpSignal;
 
     /** Option {@code trace}: see its description. */
     @Option(names = "--trace", paramLabel = "FILE", converter = OptionConverters.TraceFile.class, description = {
@@ -198,6 +216,13 @@ public final class AgentOptions
         {
             throw describe(ex, commandLine.getCommandSpec());
         }
+        if (!options.help && null != options.debug && !options.debugRemote && !isLoopback(options.debug.host()))
+        {
+            throw new BadOptionException("goroutines: bad value '" + options.debug + "' for option 'debug': " +
+                options.debug.host() + " is not a loopback address, so goroutine dumps would be served to other" +
+                " machines (accepted: localhost:PORT, 127.0.0.1:PORT, [::1]:PORT; add the option debugRemote to" +
+                " listen at another address)");
+        }
         if (!options.help && null != options.procs && options.procs > options.maxThreads)
         {
             throw new BadOptionException("goroutines: bad value '" + options.procs + "' for option 'procs': more than" +
@@ -205,6 +230,26 @@ public final class AgentOptions
                 " maxThreads to run more Ps)");
         }
         return options;
+    }
+
+    /** Whether {@code host} names only loopback addresses; an unknown host is not. */
+    static boolean isLoopback(final String host)
+    {
+        try
+        {
+            for (final java.net.InetAddress a : java.net.InetAddress.getAllByName(host))
+            {
+                if (!a.isLoopbackAddress())
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return false;
+        }
     }
 
     /**
@@ -321,6 +366,8 @@ public final class AgentOptions
             ",panic=" + OptionConverters.LowerCaseEnum.name(panic) +
             ",deadlock=" + OptionConverters.LowerCaseEnum.name(deadlock) +
             ",debug=" + (null == debug ? "off" : debug) +
+            (debugRemote ? ",debugRemote=true" : "") +
+            (null == dumpSignal ? "" : ",dumpSignal=" + dumpSignal) +
             ",trace=" + (null == trace ? "off" : trace) +
             ",include=" + (include.isEmpty() ? "(all)" : include) +
             ",exclude=" + (exclude.isEmpty() ? "(none)" : exclude) +
@@ -389,6 +436,14 @@ public final class AgentOptions
     public DeadlockMode deadlock()
     {
         return deadlock;
+    }
+
+    /**
+     * @return option {@code dumpSignal} (e.g. {@code USR2}), or null when off
+     */
+    public String dumpSignal()
+    {
+        return dumpSignal;
     }
 
     /**

@@ -324,6 +324,31 @@ public final class OptionConverters
         }
     }
 
+    /** Option {@code dumpSignal}: a signal name, with or without {@code SIG}, any case. */
+    public static final class DumpSignal implements ITypeConverter<String>, AcceptedForms
+    {
+        /** Signals the JVM leaves to applications on Linux and macOS. */
+        private static final java.util.List<String> ACCEPTED = java.util.List.of("USR1", "USR2", "HUP", "WINCH", "URG");
+
+        @Override
+        public String convert(final String value)
+        {
+            final String upper = value.toUpperCase(java.util.Locale.ROOT);
+            final String name = upper.startsWith("SIG") ? upper.substring(3) : upper;
+            if (!ACCEPTED.contains(name))
+            {
+                throw new TypeConversionException("not a signal the JVM leaves free");
+            }
+            return name;
+        }
+
+        @Override
+        public String acceptedForms()
+        {
+            return "USR1, USR2, HUP, WINCH or URG (SIGUSR2 and usr2 work too)";
+        }
+    }
+
     /** Option {@code trace}. */
     public static final class TraceFile implements ITypeConverter<Path>, AcceptedForms
     {

@@ -109,6 +109,21 @@ public final class Bootstrap
             SchedulerLink.configureMode(loader, runtime.deadlocks(), "deadlock",
                 OptionConverters.LowerCaseEnum.name(options.deadlock()), log);
         }
+        if (null != options.debug())
+        {
+            SchedulerLink.configureMode(loader, runtime.debug(), "debug", options.debug().toString(), log);
+        }
+        if (SchedulerLink.Targets.RUNTIME == runtime) // not with the stand-ins of tests
+        {
+            // both load their JDK parts (JMX, JFR) on a daemon thread of their own: main is not delayed
+            SchedulerLink.configureMode(loader, SchedulerLink.MBEAN_CLASS, "jmx", "on", log);
+            SchedulerLink.configureMode(loader, SchedulerLink.JFR_CLASS, "jfr", "on", log);
+        }
+        if (null != options.dumpSignal() && SchedulerLink.Targets.RUNTIME == runtime)
+        {
+            SchedulerLink.configureMode(loader, SchedulerLink.DUMP_SIGNAL_CLASS, "dumpSignal", options.dumpSignal(),
+                log);
+        }
         warnUnwired(options, log);
         if (options.verbose())
         {
@@ -151,10 +166,6 @@ public final class Bootstrap
     private static void warnUnwired(final AgentOptions options, final Consumer<String> log)
     {
         final List<String> unwired = new ArrayList<>();
-        if (null != options.debug())
-        {
-            unwired.add("debug");
-        }
         if (null != options.trace())
         {
             unwired.add("trace");

@@ -25,6 +25,18 @@ final class SchedulerLink
     /** The runtime's panic handling: static {@code configure(String mode)}, {@code exit|log}. */
     static final String PANICS_CLASS = "io.goroutines.internal.diag.Panics";
 
+    /** The runtime's debug endpoint: static {@code configure(String hostPort)}. */
+    static final String DEBUG_CLASS = "io.goroutines.internal.diag.DebugServer";
+
+    /** The runtime's dump on a signal: static {@code configure(String signal)}. */
+    static final String DUMP_SIGNAL_CLASS = "io.goroutines.internal.diag.DumpSignal";
+
+    /** The runtime's JMX MBean: static {@code configure(String on)}. */
+    static final String MBEAN_CLASS = "io.goroutines.internal.diag.GoroutinesMBean";
+
+    /** The runtime's JFR events: static {@code configure(String on)}. */
+    static final String JFR_CLASS = "io.goroutines.internal.diag.JfrEvents";
+
     /** The runtime's deadlock detection: static {@code configure(String mode)}, {@code exit|warn|off}. */
     static final String DEADLOCKS_CLASS = "io.goroutines.internal.diag.DeadlockReports";
 
@@ -47,11 +59,13 @@ final class SchedulerLink
      * @param pinning   the pinning diagnostics, {@link #PINNING_CLASS}
      * @param panics    the panic handling, {@link #PANICS_CLASS}
      * @param deadlocks the deadlock detection, {@link #DEADLOCKS_CLASS}
+     * @param debug     the debug endpoint, {@link #DEBUG_CLASS}
      */
-    record Targets(String sched, String pinning, String panics, String deadlocks)
+    record Targets(String sched, String pinning, String panics, String deadlocks, String debug)
     {
         /** The runtime's own classes. */
-        static final Targets RUNTIME = new Targets(SCHED_CLASS, PINNING_CLASS, PANICS_CLASS, DEADLOCKS_CLASS);
+        static final Targets RUNTIME = new Targets(SCHED_CLASS, PINNING_CLASS, PANICS_CLASS, DEADLOCKS_CLASS,
+            DEBUG_CLASS);
     }
 
     private SchedulerLink()

@@ -46,6 +46,12 @@ import org.objectweb.asm.tree.MethodNode;
  *       written again. The JVM verifier stays on: this check only keeps a class from failing to load.</li>
  * </ol>
  * Never throws: any failure leaves the class as it was, with a warning naming class and reason.
+ *
+ * <h2>Reporting</h2>
+ * {@link #check} runs the same passes with a {@link TransformListener}, which hears each rewritten
+ * method and each call site that stays plain and would pin (the command line's {@code check}); it
+ * adds the calls from code that is not rewritten ({@link PlainCallers}). The listener only listens:
+ * the agent passes {@link TransformListener#NONE}, and the bytes written do not depend on it.
  */
 public final class GoroutineTransformer
 {
@@ -90,11 +96,73 @@ public final class GoroutineTransformer
     /** Like {@link #transform} but lets failures escape (tests). */
     public byte[] transformOrThrow(final ClassLoader loader, final String internalName, final byte[] classfile)
     {
-        return transformOrThrow(loader, internalName, classfile, true);
+        return transformOrThrow(loader, internalName, classfile, true, TransformListener.NONE);
+    }
+
+    /**
+     * Reports what {@link #transform} would do to one class at its first load, and what it leaves
+     * to pin: the methods it rewrites, the call sites in them that stay plain, and the calls into
+     * suspendable methods from the class's code that is not rewritten ({@link PlainCallers}). The
+     * rewritten class file is dropped. Never throws: a class the transform cannot handle gets the
+     * agent's warning, and its calls are reported as from code that is not rewritten.
+     *
+     * @param loader       where the class's supertypes' class files are read from
+     * @param internalName e.g. {@code com/example/Main}
+     * @param classfile    the class file
+     * @param listener     hears each rewritten method and each call site that would pin
+     */
+    public void check(final ClassLoader loader, final String internalName, final byte[] classfile,
+        final TransformListener listener)
+    {
+        if (null == internalName || isRuntimeInternal(internalName))
+        {
+            return;
+        }
+        final Set<String> rewritten = new HashSet<>();
+        final TransformListener recording = new TransformListener()
+        {
+            @Override
+            public void rewritten(final RewrittenMethod method)
+            {
+                rewritten.add(method.at().method() + method.at().descriptor());
+                listener.rewritten(method);
+            }
+
+            @Override
+            public void pinned(final PinnedCall call)
+            {
+                listener.pinned(call);
+            }
+        };
+        try
+        {
+            transformOrThrow(loader, internalName, classfile, true, recording);
+        }
+        catch (final Throwable t)
+        {
+            warn.accept("goroutines: class " + internalName.replace('/', '.') + " left as it was: " + t);
+        }
+        try
+        {
+            final TypeHierarchy hierarchy = TypeHierarchy.of(loader);
+            hierarchy.define(TypeHierarchy.parse(classfile));
+            PlainCallers.report(hierarchy, classfile, rewritten, listener);
+        }
+        catch (final RuntimeException e)
+        {
+            warn.accept("goroutines: class " + internalName.replace('/', '.')
+                + ": its calls from code that is not rewritten could not be listed: " + e);
+        }
     }
 
     private byte[] transformOrThrow(final ClassLoader loader, final String internalName, final byte[] classfile,
         final boolean canAddMembers)
+    {
+        return transformOrThrow(loader, internalName, classfile, canAddMembers, TransformListener.NONE);
+    }
+
+    private byte[] transformOrThrow(final ClassLoader loader, final String internalName, final byte[] classfile,
+        final boolean canAddMembers, final TransformListener listener)
     {
         final Identified found = identify(loader, internalName, classfile);
         if (null == found)
@@ -122,7 +190,7 @@ public final class GoroutineTransformer
         }
         try
         {
-            return rewriteClass(hierarchy, cn, targets, suspendable, accept);
+            return rewriteClass(hierarchy, cn, targets, suspendable, accept, listener);
         }
         catch (final RuntimeException e)
         {
@@ -131,7 +199,8 @@ public final class GoroutineTransformer
             final String why = e instanceof UnknownTypeException ? e.getMessage() : e.toString();
             warn.accept("goroutines: " + internalName.replace('/', '.') + ": its methods are left as they were"
                 + " (they only take the caller's token and pin if something they call parks): " + why);
-            return takeTokenOnly(hierarchy, classfile, suspendable, "its class could not be rewritten: " + why);
+            return takeTokenOnly(hierarchy, classfile, suspendable, "its class could not be rewritten: " + why,
+                listener);
         }
     }
 
@@ -148,7 +217,7 @@ public final class GoroutineTransformer
         {
             final Identified found = identify(loader, internalName, classfile);
             return null == found ? null : takeTokenOnly(found.hierarchy(), classfile, found.suspendable(),
-                "its class is left out by the agent's include/exclude options");
+                "its class is left out by the agent's include/exclude options", TransformListener.NONE);
         }
         catch (final Throwable t)
         {
@@ -164,7 +233,7 @@ public final class GoroutineTransformer
      * them valid), so nothing about its types needs to be known.
      */
     private byte[] takeTokenOnly(final TypeHierarchy hierarchy, final byte[] classfile, final Set<String> suspendable,
-        final String reason)
+        final String reason, final TransformListener listener)
     {
         final ClassNode cn = new ClassNode();
         new ClassReader(classfile).accept(cn, 0);
@@ -178,6 +247,10 @@ public final class GoroutineTransformer
         {
             if (suspendable.contains(m.name + m.desc) && isRewritable(m))
             {
+                if (TransformListener.NONE != listener)
+                {
+                    reportLeftAsItWas(listener, hierarchy, cn, suspendable, m, reason);
+                }
                 MethodRewriter.takeTokenOnly(cn, m, reason, tokensOf(cn, m, accept)[0]);
             }
         }
@@ -383,7 +456,7 @@ public final class GoroutineTransformer
     }
 
     private byte[] rewriteClass(final TypeHierarchy hierarchy, final ClassNode cn, final List<MethodNode> targets,
-        final Set<String> suspendableHere, final Map<String, Integer> accept)
+        final Set<String> suspendableHere, final Map<String, Integer> accept, final TransformListener listener)
     {
         final Predicate<MethodInsnNode> suspendableCall = call -> isSuspendableCall(hierarchy, cn, suspendableHere, call);
         final Map<MethodNode, MethodNode> originals = new HashMap<>();
@@ -393,6 +466,9 @@ public final class GoroutineTransformer
         }
         final Set<String> plain = new HashSet<>();
         final Map<String, String> plainReasons = new HashMap<>();
+        // what the last attempt made of each method that it rewrote, for the listener
+        final Map<String, MethodRewriter> rewriters = new HashMap<>();
+        final Map<String, Integer> points = new HashMap<>();
         for (int attempt = 0; attempt < 4; attempt++)
         {
             for (final MethodNode m : targets)
@@ -408,11 +484,13 @@ public final class GoroutineTransformer
                 }
                 try
                 {
-                    final int points = rewriter.rewrite();
+                    final int n = rewriter.rewrite();
+                    rewriters.put(key, rewriter);
+                    points.put(key, n);
                     if (config.verbose())
                     {
                         warn.accept("goroutines: rewrote " + cn.name.replace('/', '.') + "." + m.name + m.desc
-                            + " (" + points + " suspension points)");
+                            + " (" + n + " suspension points)");
                         rewriter.pinnedSites().forEach(s -> warn.accept("goroutines: will pin: " + s));
                     }
                 }
@@ -453,12 +531,64 @@ public final class GoroutineTransformer
             final String failed = verify(hierarchy, out, targets, plain);
             if (null == failed)
             {
+                if (TransformListener.NONE != listener)
+                {
+                    report(listener, hierarchy, cn, suspendableHere, targets, originals, plain, plainReasons, rewriters,
+                        points);
+                }
                 return out;
             }
             plain.add(failed);
             plainReasons.put(failed, "the rewritten code did not verify");
         }
         throw new IllegalStateException("transform: could not produce a verifiable class");
+    }
+
+    /**
+     * Tells the listener what became of each target of a class that was written: rewritten (with the
+     * call sites that stay plain in it), or left as it was (every suspendable call in it pins). The
+     * bridges added for method references are left out: they are no code of the application's.
+     */
+    private void report(final TransformListener listener, final TypeHierarchy hierarchy, final ClassNode cn,
+        final Set<String> suspendableHere, final List<MethodNode> targets, final Map<MethodNode, MethodNode> originals,
+        final Set<String> plain, final Map<String, String> plainReasons, final Map<String, MethodRewriter> rewriters,
+        final Map<String, Integer> points)
+    {
+        for (final MethodNode m : targets)
+        {
+            final String key = m.name + m.desc;
+            final MethodNode original = originals.get(m);
+            if (m.name.startsWith(MethodRefBridge.NAME_PREFIX))
+            {
+                continue;
+            }
+            if (plain.contains(key))
+            {
+                reportLeftAsItWas(listener, hierarchy, cn, suspendableHere, original, plainReasons.get(key));
+                continue;
+            }
+            listener.rewritten(new RewrittenMethod(CallSites.site(cn, m, CallSites.firstLine(original)),
+                points.get(key), null));
+            rewriters.get(key).pinnedCalls().forEach(listener::pinned);
+        }
+    }
+
+    /**
+     * Tells the listener about a suspendable method whose code is left as it was (it only takes the
+     * token): it is rewritten that far, and each suspendable call in it pins.
+     *
+     * @param m the method with its original code
+     */
+    private void reportLeftAsItWas(final TransformListener listener, final TypeHierarchy hierarchy, final ClassNode cn,
+        final Set<String> suspendableHere, final MethodNode m, final String reason)
+    {
+        listener.rewritten(new RewrittenMethod(CallSites.site(cn, m, CallSites.firstLine(m)), 0, reason));
+        final Predicate<MethodInsnNode> suspendableCall = call -> isSuspendableCall(hierarchy, cn, suspendableHere, call);
+        for (final CallSites.Site s : CallSites.of(cn, m, suspendableCall))
+        {
+            listener.pinned(new PinnedCall(s.at(), CallSites.callee(s.call()), "its method was left as it was ("
+                + reason + ")", "see the agent's warning about " + cn.name.replace('/', '.')));
+        }
     }
 
     private boolean isSuspendableCall(final TypeHierarchy hierarchy, final ClassNode cn, final Set<String> here,

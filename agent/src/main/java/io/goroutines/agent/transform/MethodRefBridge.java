@@ -19,6 +19,9 @@ import org.objectweb.asm.tree.TypeInsnNode;
  */
 final class MethodRefBridge
 {
+    /** Start of a bridge's name; a number follows. */
+    static final String NAME_PREFIX = "lambda$goroutines$ref$";
+
     private MethodRefBridge()
     {
     }
@@ -75,7 +78,7 @@ final class MethodRefBridge
         final boolean iface = (cn.access & Opcodes.ACC_INTERFACE) != 0;
         final int access = Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC
             | (iface && (cn.version & 0xFFFF) < Opcodes.V9 ? Opcodes.ACC_PUBLIC : Opcodes.ACC_PRIVATE);
-        final MethodNode m = new MethodNode(Opcodes.ASM9, access, "lambda$goroutines$ref$" + n, desc, null, null);
+        final MethodNode m = new MethodNode(Opcodes.ASM9, access, NAME_PREFIX + n, desc, null, null);
         if (tag == Opcodes.H_NEWINVOKESPECIAL)
         {
             m.instructions.add(new TypeInsnNode(Opcodes.NEW, impl.getOwner()));

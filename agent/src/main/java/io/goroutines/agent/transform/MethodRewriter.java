@@ -77,6 +77,16 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  */
 final class MethodRewriter
 {
+    /** What to do about a suspendable call in a synchronized block. */
+    private static final String MONITOR_BLOCK_ADVICE = "move the blocking call out of the synchronized block"
+        + " (or guard the data with io.goroutines.sync.Mutex, which parks instead of blocking)";
+    /** What to do about a suspendable call in a synchronized method. */
+    private static final String MONITOR_METHOD_ADVICE = "move the blocking call out of the synchronized method"
+        + " (or guard the data with io.goroutines.sync.Mutex, which parks instead of blocking)";
+    /** What to do about a suspendable call among a constructor call's arguments that could not be moved. */
+    private static final String CONSTRUCTOR_ARGUMENTS_ADVICE =
+        "store the blocking call's result in a local variable before the new expression";
+
     private final ClassNode owner;
     private final MethodNode method;
     private final TypeHierarchy hierarchy;
@@ -88,6 +98,8 @@ final class MethodRewriter
     private final Set<MethodInsnNode> preemptionCalls = new HashSet<>();
     /** Calls that would suspend but must pin (monitor held, uninitialised object live). */
     private final List<String> pinnedSites = new ArrayList<>();
+    /** The same calls, for a {@link TransformListener}; in a synchronized method, each suspendable call. */
+    private final List<PinnedCall> pinnedCalls = new ArrayList<>();
 
     MethodRewriter(final ClassNode owner, final MethodNode method, final TypeHierarchy hierarchy,
         final Predicate<MethodInsnNode> suspendableCall, final TransformConfig config, final int[] tokens)
@@ -106,6 +118,12 @@ final class MethodRewriter
         return pinnedSites;
     }
 
+    /** The call sites that stay plain although their target may suspend, each with reason and advice. */
+    List<PinnedCall> pinnedCalls()
+    {
+        return pinnedCalls;
+    }
+
     /**
      * Rewrites the method in place.
      *
@@ -120,6 +138,13 @@ final class MethodRewriter
                 ? "synchronized method" : "JSR/RET subroutines (class file older than Java 6)";
             consumeOnly(reason);
             pinnedSites.add(describe() + ": " + reason + " (a park inside it pins)");
+            final boolean monitor = (method.access & Opcodes.ACC_SYNCHRONIZED) != 0;
+            for (final CallSites.Site s : CallSites.of(owner, method, suspendableCall))
+            {
+                pinnedCalls.add(new PinnedCall(s.at(), CallSites.callee(s.call()),
+                    monitor ? "monitor held (synchronized method)" : reason,
+                    monitor ? MONITOR_METHOD_ADVICE : "compile the class for Java 6 or later"));
+            }
             return 0;
         }
         insertLeafCalls();
@@ -254,8 +279,10 @@ final class MethodRewriter
                 continue;
             }
             final String inaccessible = inaccessibleSavedType(call, frames[i]);
-            final String reason = frames[i].monitors() > 0 ? "monitor held (synchronized block)"
-                : hasUninitialised(frames[i]) ? "inside a constructor call's arguments"
+            final boolean monitor = frames[i].monitors() > 0;
+            final boolean uninitialised = !monitor && hasUninitialised(frames[i]);
+            final String reason = monitor ? "monitor held (synchronized block)"
+                : uninitialised ? "inside a constructor call's arguments"
                 : null != inaccessible ? "a live value of type " + inaccessible + ", which this class may not name"
                 : null;
             if (null != reason)
@@ -269,6 +296,9 @@ final class MethodRewriter
                 {
                     pinnedSites.add(describe() + " line " + line + " call to " + call.owner.replace('/', '.') + "."
                         + call.name + ": " + reason);
+                    pinnedCalls.add(new PinnedCall(CallSites.site(owner, method, line), CallSites.callee(call), reason,
+                        monitor ? MONITOR_BLOCK_ADVICE : uninitialised ? CONSTRUCTOR_ARGUMENTS_ADVICE
+                            : "make " + inaccessible + " public, or keep no value of it live across the call"));
                 }
                 continue;
             }

@@ -51,9 +51,19 @@ class MainTest
     @Test
     void shouldFailWithUsageOnUnknownCommand()
     {
-        assertEquals(2, run("dump", "1234"));
+        assertEquals(2, run("frobnicate", "1234"));
 
-        assertTrue(err.toString().contains("'dump'"), err.toString());
+        assertTrue(err.toString().contains("'frobnicate'"), err.toString());
+    }
+
+    @Test
+    void shouldListDumpAndRefuseBadPid()
+    {
+        assertEquals(0, run("help"));
+        assertTrue(out.toString().contains("dump"), out.toString());
+        assertTrue(out.toString().contains("check"), out.toString());
+        assertEquals(2, run("dump", "not-a-pid"));
+        assertTrue(err.toString().contains("not-a-pid"), err.toString());
     }
 
     private int run(final String... args)

@@ -24,8 +24,8 @@ class AgentOptionsTest
     private static final Pattern NEXT_OPTION = Pattern.compile("\n(  \\S|\n)");
 
     private static final String[] ALL_OPTIONS = {
-        "procs", "preempt", "maxThreads", "stack", "pinning", "panic", "deadlock", "debug", "trace", "include",
-        "exclude", "verbose", "help"};
+        "procs", "preempt", "maxThreads", "stack", "pinning", "panic", "deadlock", "debug", "debugRemote", "dumpSignal", "trace",
+        "include", "exclude", "verbose", "help"};
 
     @ParameterizedTest
     @NullAndEmptySource
@@ -283,6 +283,28 @@ class AgentOptionsTest
             "debug=[::1]:0,trace=off,include=(all),exclude=a.*,verbose=false",
             AgentOptions.parse("preempt=2s,stack=1g,pinning=off,deadlock=off,debug=[::1]:0,exclude=a.*")
                 .describe(4));
+    }
+
+    @Test
+    void shouldRefuseNonLoopbackDebugAddressUnlessDebugRemote() throws BadOptionException
+    {
+        assertEquals("goroutines: bad value '0.0.0.0:6060' for option 'debug': 0.0.0.0 is not a loopback address, so" +
+            " goroutine dumps would be served to other machines (accepted: localhost:PORT, 127.0.0.1:PORT," +
+            " [::1]:PORT; add the option debugRemote to listen at another address)", messageOf("debug=0.0.0.0:6060"));
+        assertEquals(new HostPort("0.0.0.0", 6060), AgentOptions.parse("debug=0.0.0.0:6060,debugRemote").debug());
+        assertEquals(new HostPort("127.0.0.1", 0), AgentOptions.parse("debug=127.0.0.1:0").debug());
+        assertTrue(AgentOptions.parse("debug=0.0.0.0:1,debugRemote=true").describe(1).contains(
+            ",debug=0.0.0.0:1,debugRemote=true,"));
+    }
+
+    @Test
+    void shouldTakeDumpSignalByNameWithOrWithoutSig() throws BadOptionException
+    {
+        assertEquals("USR2", AgentOptions.parse("dumpSignal=USR2").dumpSignal());
+        assertEquals("USR1", AgentOptions.parse("dumpSignal=sigusr1").dumpSignal());
+        assertNull(AgentOptions.parse("procs=1").dumpSignal());
+        assertEquals("goroutines: bad value 'QUIT' for option 'dumpSignal': not a signal the JVM leaves free" +
+            " (accepted: USR1, USR2, HUP, WINCH or URG (SIGUSR2 and usr2 work too))", messageOf("dumpSignal=QUIT"));
     }
 
     private static String messageOf(final String agentArgs)

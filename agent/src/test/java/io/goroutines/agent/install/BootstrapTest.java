@@ -19,7 +19,7 @@ class BootstrapTest
 
     private static final SchedulerLink.Targets FAKES = new SchedulerLink.Targets(
         FakeSched.class.getName(), FakePinning.class.getName(), FakePanics.class.getName(),
-        FakeDeadlocks.class.getName());
+        FakeDeadlocks.class.getName(), FakeDebug.class.getName());
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -90,7 +90,7 @@ class BootstrapTest
     {
         final int status = Bootstrap.start("", instrumentation, false, null, 2, stream(out), stream(err),
             new SchedulerLink.Targets("io.goroutines.agent.install.NoSuchSched", FakePinning.class.getName(),
-                FakePanics.class.getName(), FakeDeadlocks.class.getName()));
+                FakePanics.class.getName(), FakeDeadlocks.class.getName(), FakeDebug.class.getName()));
 
         assertEquals(Bootstrap.CONTINUE, status);
         assertEquals(1, instrumentation.plain.size());
@@ -101,18 +101,18 @@ class BootstrapTest
     @Test
     void shouldSayWhichOptionsDoNotReachTheRuntimeYet()
     {
-        start("panic=log,debug=localhost:6060", false);
+        start("panic=log,trace=events.out", false);
 
         assertTrue(err().contains("goroutines: these options do not reach the runtime yet, which keeps its defaults" +
-            " for them: debug"), err());
+            " for them: trace"), err());
     }
 
     @Test
     void shouldPassPinningPanicAndDeadlockToTheRuntime()
     {
-        assertEquals(Bootstrap.CONTINUE, start("pinning=fail,panic=log,deadlock=warn", false));
+        assertEquals(Bootstrap.CONTINUE, start("pinning=fail,panic=log,deadlock=warn,debug=[::1]:0", false));
 
-        assertEquals(List.of("pinning fail", "panic log", "deadlock warn"), EVENTS.subList(3, 6));
+        assertEquals(List.of("pinning fail", "panic log", "deadlock warn", "debug [::1]:0"), EVENTS.subList(3, 7));
         assertEquals("", err());
     }
 
@@ -121,7 +121,7 @@ class BootstrapTest
     {
         final int status = Bootstrap.start("pinning=off", instrumentation, false, null, 2, stream(out), stream(err),
             new SchedulerLink.Targets(FakeSched.class.getName(), "io.goroutines.agent.install.NoSuchPinning",
-                FakePanics.class.getName(), FakeDeadlocks.class.getName()));
+                FakePanics.class.getName(), FakeDeadlocks.class.getName(), FakeDebug.class.getName()));
 
         assertEquals(Bootstrap.CONTINUE, status);
         assertTrue(err().startsWith("goroutines: option pinning=off does not reach the runtime: this agent jar has" +
@@ -203,6 +203,20 @@ class BootstrapTest
         public static void configure(final String mode)
         {
             EVENTS.add("panic " + mode);
+        }
+    }
+
+    /** Stands in for {@code DebugServer}. */
+    public static final class FakeDebug
+    {
+        private FakeDebug()
+        {
+        }
+
+        /** As {@code DebugServer.configure}. */
+        public static void configure(final String hostPort)
+        {
+            EVENTS.add("debug " + hostPort);
         }
     }
 

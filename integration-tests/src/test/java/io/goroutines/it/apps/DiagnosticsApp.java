@@ -23,6 +23,8 @@ import io.goroutines.time.Time;
  *       timer is no deadlock, status 0;</li>
  *   <li>{@code blocking}: main waits on a channel that a goroutine fills after a 1 s
  *       {@code Go.blocking} call (its first, so it never parked before): no deadlock, status 0;</li>
+ *   <li>{@code serve}: goroutine 2 waits on a channel while main waits for a line on stdin, for
+ *       the debug endpoint's tests;</li>
  *   <li>{@code dump}: goroutine 2 waits on a channel, goroutine 3 on a locked Mutex; main prints
  *       {@code Go.stack(true)} and exits 0;</li>
  *   <li>{@code leak}: goroutine 2 waits on a channel that only it can reach; main asks for collections
@@ -37,6 +39,8 @@ public final class DiagnosticsApp
     public static final String LEAK_SEEN = "main: the leak was reported";
     /** Printed by main when no leak report came. */
     public static final String LEAK_MISSED = "main: no leak report";
+    /** Printed by main once the served program's goroutine is started. */
+    public static final String SERVING = "main: serving";
     /** Printed by main in the timer program. */
     public static final String TIMER_DONE = "main: the sleeper sent 42";
 
@@ -48,7 +52,7 @@ public final class DiagnosticsApp
      * @param args the program, see the class comment
      */
     @Goroutine
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws Exception
     {
         switch (args[0])
         {
@@ -62,6 +66,8 @@ public final class DiagnosticsApp
             }
             case "timer" -> timer();
             case "blocking" -> blocking();
+            case "serve" -> serve();
+            case "observe" -> observe();
             case "dump" -> dump();
             case "leak" -> leak();
             default -> throw new IllegalArgumentException(args[0]);
@@ -111,6 +117,80 @@ public final class DiagnosticsApp
             }));
         });
         System.out.println("main: the blocking call returned " + ch.recv());
+    }
+
+    /** Goroutine 2 waits on a channel while main waits for a line on stdin (the debug endpoint serves). */
+    @Goroutine
+    static void serve() throws Exception
+    {
+        final Chan<Integer> never = Chan.make();
+        Go.go(() -> waitOn(never)); // line:spawnServed
+        Go.blocking(() ->
+        {
+            System.out.println(SERVING); // inside the blocking call: main shows as [syscall] from now on
+            return new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+        });
+        never.close();
+    }
+
+    /**
+     * Records the goroutine events with JFR around a ping-pong of 100 round trips, then prints how
+     * many of each event the recording holds, and reads the MBean: its goroutine count, parks, and
+     * the dump operation.
+     */
+    @Goroutine
+    static void observe() throws Exception
+    {
+        final java.nio.file.Path file = java.nio.file.Files.createTempFile("goroutines-", ".jfr");
+        try (jdk.jfr.Recording recording = new jdk.jfr.Recording())
+        {
+            for (final String event : new String[] {"GoroutineStart", "GoroutineEnd", "GoroutinePark", "GoroutineUnpark"})
+            {
+                recording.enable("io.goroutines." + event);
+            }
+            recording.start();
+            final Chan<Integer> ping = Chan.make();
+            final Chan<Integer> pong = Chan.make();
+            Go.go(() ->
+            {
+                for (Integer v = ping.recv(); null != v; v = ping.recv())
+                {
+                    pong.send(v + 1);
+                }
+                pong.close();
+            });
+            int sum = 0;
+            for (int i = 0; i < 100; i++)
+            {
+                ping.send(i);
+                sum += pong.recv();
+            }
+            ping.close();
+            pong.recv(); // closed once the partner ends
+            while (Go.numGoroutine() > 1)
+            {
+                Go.gosched(); // until its end is recorded
+            }
+            recording.stop();
+            recording.dump(file);
+            System.out.println("sum " + sum);
+        }
+        final java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (final jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file))
+        {
+            counts.merge(e.getEventType().getName(), 1, Integer::sum);
+        }
+        java.nio.file.Files.delete(file);
+        System.out.println("jfr " + counts);
+        final javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        final javax.management.ObjectName name = new javax.management.ObjectName("io.goroutines:type=Goroutines");
+        for (int i = 0; i < 1000 && !server.isRegistered(name); i++)
+        {
+            Go.sleep(Duration.ofMillis(10)); // registered on a thread of its own at start-up
+        }
+        System.out.println("mbean goroutines " + server.getAttribute(name, "Goroutines") + ", parks>0 " +
+            (((Number)server.getAttribute(name, "Parks")).longValue() > 0) + ", dump starts " +
+            ((String)server.invoke(name, "dump", new Object[0], new String[0])).split("\n")[0]);
     }
 
     /** Goroutine 2 waits on a channel, goroutine 3 on a Mutex; main dumps them all. */

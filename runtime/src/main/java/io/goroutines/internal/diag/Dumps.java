@@ -2,6 +2,7 @@ package io.goroutines.internal.diag;
 
 import io.goroutines.internal.sched.Goroutines;
 import io.goroutines.internal.sched.Goroutines.Info;
+import io.goroutines.internal.sched.Sched;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,16 @@ public final class Dumps
         }
         infos.add(0, null == self ? new Info(0, "running", 0, selfFrames, null, 0) : self);
         return infos;
+    }
+
+    /**
+     * The dump {@code java -jar goroutines.jar dump PID} prints: every goroutine in the
+     * {@code debug=2} form, or null when no goroutine was ever started in this JVM (the scheduler is
+     * then not started for it).
+     */
+    public static String remote()
+    {
+        return Sched.running() ? text(Goroutines.all(List.of())) : null;
     }
 
     /** Go's {@code debug=2} form: one block per goroutine, blank lines between. */

@@ -205,7 +205,7 @@ public final class Deadlocks
         {
             final Thread t = threads[i];
             if (t == self || t instanceof Carrier || JVM_THREADS.contains(t.getName()) ||
-                t.getName().startsWith("goroutines-"))
+                t.getName().startsWith("goroutines-") || runtimeGroup(t.getThreadGroup()))
             {
                 continue;
             }
@@ -215,6 +215,19 @@ public final class Deadlocks
             }
         }
         return true;
+    }
+
+    /** Whether a thread belongs to one of the runtime's groups (the debug endpoint's server). */
+    private static boolean runtimeGroup(final ThreadGroup group)
+    {
+        for (ThreadGroup g = group; null != g; g = g.getParent())
+        {
+            if (g.getName().startsWith("goroutines-"))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

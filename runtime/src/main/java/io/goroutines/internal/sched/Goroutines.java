@@ -119,8 +119,8 @@ public final class Goroutines
             {
                 case G.DEAD:
                     return null;
-                case G.RUNNING:
-                    return info(g, "running", 0, carrierFrames(g));
+                case G.RUNNING: // inside Go.blocking it shows as Go's syscall
+                    return info(g, "syscall".equals(g.waitReason) ? "syscall" : "running", 0, carrierFrames(g));
                 case G.PINNED:
                 {
                     final List<String> frames = carrierFrames(g);
@@ -193,11 +193,11 @@ public final class Goroutines
         return null == c ? List.of() : frames(c.getStackTrace(), 0);
     }
 
-    /** The runtime's internals, and the JDK's parking under them: not shown in dumps. */
+    /** The runtime's internals, the JDK's parking under them and lambdas' hidden classes: not shown in dumps. */
     private static boolean hidden(final String cls)
     {
         return cls.startsWith(INTERNAL) || "java.lang.Thread".equals(cls) || "jdk.internal.misc.Unsafe".equals(cls) ||
-            "java.util.concurrent.locks.LockSupport".equals(cls);
+            "java.util.concurrent.locks.LockSupport".equals(cls) || cls.contains("$$Lambda");
     }
 
     /**

@@ -113,4 +113,13 @@ final class P
     {
         return "P" + id;
     }
+
+    /** Id, status, flags and holder, for failure messages. */
+    String describe()
+    {
+        final Carrier holder = m;
+        return "P" + id + "(status " + status + (retire ? ", retire" : "") + (runaway ? ", runaway" : "") +
+            ", runq " + runq.size() + ", m " + (null == holder ? "none" : holder.getName() + " " +
+            holder.getState() + " running " + holder.current) + ")";
+    }
 }

@@ -327,6 +327,15 @@ public final class Sched
         return Holder.INSTANCE;
     }
 
+    /** Whether the scheduler runs already (without starting it). */
+    public static boolean running()
+    {
+        synchronized (CONFIG_LOCK)
+        {
+            return started;
+        }
+    }
+
     private static Sched create()
     {
         synchronized (CONFIG_LOCK)
@@ -366,6 +375,10 @@ public final class Sched
         final G parent = G.current();
         g.parentId = null == parent ? 0 : parent.id;
         g.createdBy = CreationSites.of(task);
+        if (Events.on)
+        {
+            Events.start(g);
+        }
         live.incrementAndGet();
         ready(g, true);
         return g;
@@ -383,6 +396,10 @@ public final class Sched
         {
             if (g.casState(G.WAITING, G.RUNNABLE))
             {
+                if (Events.on)
+                {
+                    Events.unpark(g);
+                }
                 get().ready(g, true);
             }
         }
@@ -692,6 +709,8 @@ public final class Sched
     {
         P p = given;
         Carrier m;
+        boolean capped = false;
+        boolean dead = false;
         synchronized (lock)
         {
             if (null == p)
@@ -711,18 +730,32 @@ public final class Sched
             {
                 if (carrierCount >= maxThreads)
                 {
-                    pidleput(p);
+                    dead = pidleput(p);
                     if (spinning)
                     {
                         nmspinning.decrementAndGet();
                     }
-                    warnCap();
-                    return;
+                    capped = true;
                 }
-                carrierCount++;
+                else
+                {
+                    carrierCount++;
+                }
             }
-            p.setStatus(P.RUNNING);
-            p.m = m;
+            if (!capped)
+            {
+                p.setStatus(P.RUNNING);
+                p.m = m;
+            }
+        }
+        if (capped)
+        {
+            if (dead)
+            {
+                dispose(p);
+            }
+            warnCap();
+            return;
         }
         stats.wakeups.increment();
         if (null != m)
@@ -766,10 +799,15 @@ public final class Sched
         }
         catch (final OutOfMemoryError ex)
         {
+            final boolean dead;
             synchronized (lock)
             {
                 carrierCount--;
-                pidleput(p);
+                dead = pidleput(p);
+            }
+            if (dead)
+            {
+                dispose(p);
             }
             if (spinning)
             {
@@ -792,13 +830,26 @@ public final class Sched
         return p;
     }
 
-    /** Puts a P that nobody holds on the idle list, or destroys it if it must go. Caller holds lock. */
-    private void pidleput(final P p)
+    /**
+     * Puts a P that nobody holds on the idle list, or destroys it if it must go ({@code retire} set
+     * by {@link #maxProcs} while its holder still ran: the holder may have checked the flag before it
+     * was set, so the check is here, under the lock that maxProcs sets it under). Caller holds lock.
+     *
+     * @return true when the P was destroyed: the caller must {@link #dispose} it after releasing the lock
+     */
+    private boolean pidleput(final P p)
     {
         p.m = null;
+        if (p.retire)
+        {
+            p.setStatus(P.DEAD);
+            dropFromAllp(p);
+            return true;
+        }
         p.setStatus(P.IDLE);
         pidle.push(p);
         npidle = pidle.size(); // release; pairs with the npidle read in wakep
+        return false;
     }
 
     /** Takes an idle carrier, not the timer sleeper if another one is there, or null. Caller holds lock. */
@@ -920,9 +971,14 @@ public final class Sched
             // and only then look once more. A ready() that ran before saw no idle P (or us
             // spinning) and relies on us; one that runs after sees the idle P and wakes a carrier.
             c.p = null;
+            final boolean dead;
             synchronized (lock)
             {
-                pidleput(p);
+                dead = pidleput(p); // retired meanwhile (maxProcs): destroyed instead
+            }
+            if (dead)
+            {
+                dispose(p);
             }
             final boolean wasSpinning = dropSpinning(c);
             if (wasSpinning)
@@ -1307,6 +1363,10 @@ public final class Sched
     void handoffp(final P p)
     {
         stats.handoffs.increment();
+        if (Events.on)
+        {
+            Events.handoff(p);
+        }
         p.m = null;
         if (p.retire)
         {
@@ -1324,9 +1384,14 @@ public final class Sched
             startm(p, true);
             return;
         }
+        final boolean dead;
         synchronized (lock)
         {
-            pidleput(p);
+            dead = pidleput(p);
+        }
+        if (dead)
+        {
+            dispose(p);
         }
         if (!globq.isEmpty())
         {
@@ -1517,6 +1582,11 @@ public final class Sched
             return false;
         }
         g.parkSeq++;
+        stats.parks.increment();
+        if (Events.on)
+        {
+            Events.park(g);
+        }
         final GRecord r = null == g.record ? g.record = allgs.register(g) : g.record; // registered at its first park
         r.parked(g.waitReason, coarseNs, g.frames, false);
         if (!g.casState(G.RUNNING, G.WAITING)) // release: publishes the frames
@@ -1545,6 +1615,10 @@ public final class Sched
         if (null != r)
         {
             r.clear(); // an ended goroutine is no leak: its record is never queued
+        }
+        if (Events.on)
+        {
+            Events.end(g); // before the count drops: whoever sees the count sees the event recorded
         }
         live.decrementAndGet();
         final Consumer<Throwable> onExit = g.onExit;
@@ -1586,6 +1660,11 @@ public final class Sched
         }
         final long deadlineNs = timeoutNs > 0 ? System.nanoTime() + timeoutNs : 0;
         boolean interrupted = false;
+        sched.stats.pinnedParks.increment();
+        if (Events.on)
+        {
+            Events.pin(g);
+        }
         final GRecord r = null == g.record ? g.record = sched.allgs.register(g) : g.record;
         r.parked(g.waitReason, sched.coarseNs, g.frames, timeoutNs > 0);
         g.casState(G.RUNNING, G.PINNED); // then read the permit: pairs with svPermit -> state read in unpark

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of scheduler events that cost more than a hand-off anyway (waking or starting a carrier,
- * a steal, a hand-off, a preemption request, a runaway), for the metrics and for tuning. Hot paths
- * (run-queue puts and gets, parks) are not counted. With {@code -Dgoroutines.schedstats=true} they
+ * a steal, a hand-off, a preemption request, a runaway, a park), for the metrics and for tuning.
+ * Run-queue puts and gets are not counted. With {@code -Dgoroutines.schedstats=true} they
  * are printed to stderr when the JVM exits.
  */
 final class SchedStats
@@ -20,6 +20,10 @@ final class SchedStats
     final LongAdder preemptions = new LongAdder();
     /** Ps replaced because their goroutine ran away. */
     final LongAdder runaways = new LongAdder();
+    /** Parks committed (a goroutine unwound and waits). */
+    final LongAdder parks = new LongAdder();
+    /** Parks that blocked their carrier (pinned). */
+    final LongAdder pinnedParks = new LongAdder();
     /** Times a spinning carrier gave its P up without finding work. */
     final LongAdder idleSpins = new LongAdder();
 

@@ -265,6 +265,10 @@ final class Sysmon implements Runnable
         g.preempt = true;
         p.sliceOver = true;
         sched.stats.preemptions.increment();
+        if (Events.on)
+        {
+            Events.preempt(g);
+        }
         final long stuckNs = now - p.sysmonGWhenNs;
         if (stuckNs >= sliceNs && !p.retire)
         {
@@ -297,6 +301,10 @@ final class Sysmon implements Runnable
                 {
                     g.preempt = true;
                     p.sliceOver = true;
+                    if (Events.on)
+                    {
+                        Events.preempt(g);
+                    }
                 }
             }
         }

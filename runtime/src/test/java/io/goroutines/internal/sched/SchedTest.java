@@ -64,8 +64,19 @@ class SchedTest
                 catch (final AssertionError ex)
                 {
                     // a retired P goes when its carrier next schedules: say what the carriers run
-                    throw new AssertionError(ex.getMessage() + ": Ps " + java.util.Arrays.toString(Sched.get().ps()) +
-                        "\n" + io.goroutines.Go.stack(true), ex);
+                    final StringBuilder sb = new StringBuilder(ex.getMessage()).append(":");
+                    for (final P p : Sched.get().ps())
+                    {
+                        sb.append("\n  ").append(p.describe());
+                    }
+                    for (final Carrier c : Sched.get().carriers)
+                    {
+                        sb.append("\n  carrier ").append(c.getName()).append(' ').append(c.getState()).append(" p ")
+                            .append(c.p).append(" spinning ").append(c.spinning).append(" at ")
+                            .append(java.util.Arrays.toString(java.util.Arrays.copyOf(c.getStackTrace(),
+                                Math.min(8, c.getStackTrace().length))));
+                    }
+                    throw new AssertionError(sb.append('\n').append(io.goroutines.Go.stack(true)).toString(), ex);
                 }
                 final int rounds = 200;
                 final AtomicInteger ran = new AtomicInteger();
