@@ -52,7 +52,7 @@ class ChanStressTest
                 }
                 producing.done();
             };
-            start(p, body, threads);
+            TestSupport.startMixed(p, body, threads);
         }
         for (int c = 0; c < consumers; c++)
         {
@@ -65,7 +65,7 @@ class ChanStressTest
                 });
                 consuming.done();
             };
-            start(c, body, threads);
+            TestSupport.startMixed(c, body, threads);
         }
         producing.await();
         ch.close();
@@ -113,28 +113,5 @@ class ChanStressTest
             assertEquals(v + stages, last.recv(), "FIFO through every stage");
         }
         assertEquals(new Received<Integer>(null, false), last.recvOk());
-    }
-
-    /** Even indexes run as goroutines, odd ones as plain threads. */
-    private static void start(final int index, final Task body, final List<Thread> threads)
-    {
-        if (0 == (index & 1))
-        {
-            Go.go(body);
-            return;
-        }
-        final Thread t = new Thread(() ->
-        {
-            try
-            {
-                body.run();
-            }
-            catch (final Exception ex)
-            {
-                throw new AssertionError(ex);
-            }
-        });
-        threads.add(t);
-        t.start();
     }
 }

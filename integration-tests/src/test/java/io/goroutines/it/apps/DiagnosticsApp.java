@@ -184,9 +184,20 @@ public final class DiagnosticsApp
         System.out.println("jfr " + counts);
         final javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
         final javax.management.ObjectName name = new javax.management.ObjectName("io.goroutines:type=Goroutines");
-        for (int i = 0; i < 1000 && !server.isRegistered(name); i++)
+        // registered on a thread of its own at start-up: wait for the server's registration notice
+        final Chan<Boolean> registered = Chan.make(1);
+        server.addNotificationListener(javax.management.MBeanServerDelegate.DELEGATE_NAME, (n, handback) ->
         {
-            Go.sleep(Duration.ofMillis(10)); // registered on a thread of its own at start-up
+            if (n instanceof javax.management.MBeanServerNotification m && name.equals(m.getMBeanName()))
+            {
+                registered.trySend(true);
+            }
+        }, null, null);
+        if (!server.isRegistered(name))
+        {
+            Select.select(
+                Select.recv(registered, null),
+                Select.recv(Time.after(Duration.ofSeconds(20)), null)); // then getAttribute says what is missing
         }
         System.out.println("mbean goroutines " + server.getAttribute(name, "Goroutines") + ", parks>0 " +
             (((Number)server.getAttribute(name, "Parks")).longValue() > 0) + ", dump starts " +

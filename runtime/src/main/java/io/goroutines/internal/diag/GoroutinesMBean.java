@@ -143,7 +143,7 @@ public final class GoroutinesMBean implements DynamicMBean
 
     private synchronized double parksPerSecond()
     {
-        final long parks = ((Number)Metrics.snapshot().get("parks")).longValue();
+        final long parks = Metrics.parks();
         final long now = System.nanoTime();
         final double rate = (parks - lastParks) * 1e9 / Math.max(1, now - lastNs);
         lastParks = parks;

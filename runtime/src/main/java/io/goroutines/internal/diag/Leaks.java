@@ -2,8 +2,6 @@ package io.goroutines.internal.diag;
 
 import io.goroutines.internal.sched.GRecord;
 
-import java.util.function.Consumer;
-
 /**
  * Reports goroutines that leaked: parked on a primitive that nothing else could reach, so that no
  * one could ever wake them. The garbage collector finds them (the registry holds goroutines weakly,
@@ -17,23 +15,8 @@ import java.util.function.Consumer;
  */
 public final class Leaks
 {
-    /** Where reports go; replaceable for tests. */
-    private static volatile Consumer<String> sink = line ->
-    {
-        System.err.print(line);
-        System.err.flush();
-    };
-
     private Leaks()
     {
-    }
-
-    /** Replaces where reports go and returns the previous sink. */
-    public static Consumer<String> sink(final Consumer<String> next)
-    {
-        final Consumer<String> previous = sink;
-        sink = next;
-        return previous;
     }
 
     /** Reports one leaked goroutine. Never throws. */
@@ -41,7 +24,8 @@ public final class Leaks
     {
         try
         {
-            sink.accept(format(r));
+            System.err.print(format(r));
+            System.err.flush();
         }
         catch (final Throwable t)
         {

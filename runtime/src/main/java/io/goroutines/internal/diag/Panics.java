@@ -206,23 +206,15 @@ public final class Panics
 
     private static void appendFrame(final StringBuilder sb, final StackTraceElement frame)
     {
-        sb.append(frame.getClassName()).append('.').append(frame.getMethodName()).append('(');
-        if (frame.isNativeMethod())
-        {
-            sb.append("Native Method");
-        }
-        else if (null == frame.getFileName())
-        {
-            sb.append("Unknown Source");
-        }
-        else
-        {
-            sb.append(frame.getFileName());
-            if (frame.getLineNumber() >= 0)
-            {
-                sb.append(':').append(frame.getLineNumber());
-            }
-        }
-        sb.append(")\n");
+        sb.append(frame(frame)).append('\n');
+    }
+
+    /** One frame as a trace prints it: {@code class.method(File.java:line)}, also for dumps. */
+    public static String frame(final StackTraceElement frame)
+    {
+        final String where = frame.isNativeMethod() ? "Native Method"
+            : null == frame.getFileName() ? "Unknown Source"
+            : frame.getLineNumber() >= 0 ? frame.getFileName() + ":" + frame.getLineNumber() : frame.getFileName();
+        return frame.getClassName() + "." + frame.getMethodName() + "(" + where + ")";
     }
 }

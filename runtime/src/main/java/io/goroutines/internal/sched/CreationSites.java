@@ -1,5 +1,7 @@
 package io.goroutines.internal.sched;
 
+import io.goroutines.internal.diag.Panics;
+
 import java.util.Optional;
 
 /**
@@ -45,15 +47,6 @@ final class CreationSites
             .dropWhile(f -> !f.getClassName().equals(SCHED)) // this class, ClassValue's lookup
             .filter(f -> !f.getClassName().equals(GO) && !f.getClassName().startsWith(INTERNAL))
             .findFirst());
-        return site.map(f -> format(f.toStackTraceElement())).orElse(null);
-    }
-
-    /** {@code class.method(File.java:line)}, as a stack trace prints a frame. */
-    static String format(final StackTraceElement e)
-    {
-        final String where = e.isNativeMethod() ? "Native Method"
-            : null == e.getFileName() ? "Unknown Source"
-            : e.getLineNumber() >= 0 ? e.getFileName() + ":" + e.getLineNumber() : e.getFileName();
-        return e.getClassName() + "." + e.getMethodName() + "(" + where + ")";
+        return site.map(f -> Panics.frame(f.toStackTraceElement())).orElse(null);
     }
 }

@@ -1,5 +1,6 @@
 package io.goroutines.internal.sched;
 
+import io.goroutines.internal.diag.Panics;
 import io.goroutines.internal.stack.Frames;
 import io.goroutines.internal.stack.MethodRegistry;
 
@@ -212,7 +213,7 @@ public final class Goroutines
             final StackTraceElement e = trace[i];
             if (!hidden(e.getClassName()))
             {
-                out.add(CreationSites.format(e));
+                out.add(Panics.frame(e));
             }
         }
         return out;

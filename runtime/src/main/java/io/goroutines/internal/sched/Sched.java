@@ -426,12 +426,6 @@ public final class Sched
         Leaks.report(r);
     }
 
-    /** Goroutines found leaked so far. */
-    public static long leakedCount()
-    {
-        return get().leaked.get();
-    }
-
     /** Live goroutines, the main goroutine included. */
     public static int numGoroutine()
     {

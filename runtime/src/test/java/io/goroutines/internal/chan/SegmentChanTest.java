@@ -1,7 +1,6 @@
 package io.goroutines.internal.chan;
 
 import io.goroutines.Go;
-import io.goroutines.Task;
 import io.goroutines.internal.sched.NoPanics;
 import io.goroutines.internal.sched.TestSupport;
 import io.goroutines.sync.WaitGroup;
@@ -86,7 +85,7 @@ class SegmentChanTest
         done.add(n);
         for (int i = 0; i < n; i++)
         {
-            start(i, () ->
+            TestSupport.startMixed(i, () ->
             {
                 results.add(String.valueOf(ch.recv()));
                 done.done();
@@ -112,7 +111,7 @@ class SegmentChanTest
         done.add(n);
         for (int i = 0; i < n; i++)
         {
-            start(i, () ->
+            TestSupport.startMixed(i, () ->
             {
                 try
                 {
@@ -158,7 +157,7 @@ class SegmentChanTest
         for (int p = 0; p < producers; p++)
         {
             final int base = p * perProducer;
-            start(p, () ->
+            TestSupport.startMixed(p, () ->
             {
                 for (int i = 0; i < perProducer; i++)
                 {
@@ -169,7 +168,7 @@ class SegmentChanTest
         }
         for (int c = 0; c < consumers; c++)
         {
-            start(c + 1, () -> // +1: consumer 0 is a plain thread, producer 0 a goroutine
+            TestSupport.startMixed(c + 1, () -> // +1: consumer 0 is a plain thread, producer 0 a goroutine
             {
                 final int[] last = new int[producers];
                 Arrays.fill(last, -1);
@@ -202,28 +201,5 @@ class SegmentChanTest
             assertEquals(1, seen.get(i), "element " + i);
         }
         assertEquals((long)total * (total - 1) / 2, sum.get());
-    }
-
-    /** Even indexes run as goroutines, odd ones as plain threads. */
-    private static void start(final int index, final Task body, final List<Thread> threads)
-    {
-        if (0 == (index & 1))
-        {
-            Go.go(body);
-            return;
-        }
-        final Thread t = new Thread(() ->
-        {
-            try
-            {
-                body.run();
-            }
-            catch (final Exception ex)
-            {
-                throw new AssertionError(ex);
-            }
-        });
-        threads.add(t);
-        t.start();
     }
 }

@@ -1,5 +1,7 @@
 package io.goroutines.internal.sched;
 
+import io.goroutines.Go;
+import io.goroutines.Task;
 import io.goroutines.internal.diag.Panics;
 
 import java.util.ArrayList;
@@ -96,6 +98,32 @@ public final class TestSupport
     public static int pendingTimers()
     {
         return Timers.pending();
+    }
+
+    /**
+     * Starts {@code body}: even indexes as goroutines, odd ones as plain threads (added to
+     * {@code threads}, for joining), so that a stress test mixes both.
+     */
+    public static void startMixed(final int index, final Task body, final List<Thread> threads)
+    {
+        if (0 == (index & 1))
+        {
+            Go.go(body);
+            return;
+        }
+        final Thread t = new Thread(() ->
+        {
+            try
+            {
+                body.run();
+            }
+            catch (final Exception ex)
+            {
+                throw new AssertionError(ex);
+            }
+        });
+        threads.add(t);
+        t.start();
     }
 
     /** Waits for a plain thread to end; fails after 20 s. */
