@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,6 +23,9 @@ import io.goroutines.it.apps.PlainDeadlockApp;
  */
 class DiagnosticsIT
 {
+    /** What the CPU hogs counted (kept, so that their loops are not optimised away). */
+    private static final AtomicLong HOG_SPINS = new AtomicLong();
+
     private static final String FATAL = "fatal error: all goroutines are asleep - deadlock!\n\n";
 
     /** {@code DiagnosticsApp.method(DiagnosticsApp.java:N)} for the line marked {@code marker}. */
@@ -85,6 +93,59 @@ class DiagnosticsIT
         assertEquals(0, result.exitCode(), result.describe());
         assertEquals(DiagnosticsApp.TIMER_DONE + System.lineSeparator(), result.stdout(), result.describe());
         assertFalse(result.stderr().contains("deadlock"), result.describe());
+    }
+
+    /**
+     * Three children at once next to two CPU hogs on two cores: a carrier that took the idle P to
+     * fire a timer is often descheduled before it readies the sleeper, which the checker once took
+     * for a deadlock.
+     */
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNotReportDeadlockWhileSleepersCycleTimers(final Java java) throws Exception
+    {
+        final AtomicBoolean done = new AtomicBoolean();
+        final List<Thread> hogs = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+        {
+            final Thread hog = new Thread(() ->
+            {
+                long spins = 0;
+                while (!done.get())
+                {
+                    spins++;
+                }
+                HOG_SPINS.addAndGet(spins);
+            }, "cpu-hog-" + i);
+            hog.setDaemon(true);
+            hog.start();
+            hogs.add(hog);
+        }
+        try
+        {
+            final List<CompletableFuture<ChildJvm.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < 3; i++)
+            {
+                runs.add(CompletableFuture.supplyAsync(() -> ChildJvm.of(java).agent("procs=1,pinning=off")
+                    .main(DiagnosticsApp.class, "sleepers").run()));
+            }
+            for (final CompletableFuture<ChildJvm.Result> run : runs)
+            {
+                final ChildJvm.Result result = run.get();
+                assertEquals(0, result.exitCode(), result.describe());
+                assertEquals(DiagnosticsApp.SLEEPERS_DONE + System.lineSeparator(), result.stdout(),
+                    result.describe());
+                assertFalse(result.stderr().contains("deadlock"), result.describe());
+            }
+        }
+        finally
+        {
+            done.set(true);
+            for (final Thread hog : hogs)
+            {
+                hog.join();
+            }
+        }
     }
 
     @ParameterizedTest

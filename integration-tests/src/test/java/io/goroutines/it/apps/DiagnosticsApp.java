@@ -21,6 +21,9 @@ import io.goroutines.time.Time;
  *       flush (watched on stderr) sends main the value it waits for, so main goes on: status 0;</li>
  *   <li>{@code timer}: main waits on a channel that a goroutine fills after sleeping 300 ms: a pending
  *       timer is no deadlock, status 0;</li>
+ *   <li>{@code sleepers}: main sleeps 1 ms at a time, 500 times, while goroutine 2 is pinned on a
+ *       receive: a timer fires every millisecond and every P is idle in between, yet it is never
+ *       a deadlock; main prints {@link #SLEEPERS_DONE}, status 0;</li>
  *   <li>{@code blocking}: main waits on a channel that a goroutine fills after a 1 s
  *       {@code Go.blocking} call (its first, so it never parked before): no deadlock, status 0;</li>
  *   <li>{@code serve}: goroutine 2 waits on a channel while main waits for a line on stdin, for
@@ -41,6 +44,10 @@ public final class DiagnosticsApp
     public static final String LEAK_MISSED = "main: no leak report";
     /** Printed by main once the served program's goroutine is started. */
     public static final String SERVING = "main: serving";
+    /** How many times main sleeps 1 ms in the sleepers program. */
+    private static final int SLEEPS = 500;
+    /** Printed by main when the sleepers program ends. */
+    public static final String SLEEPERS_DONE = "main: slept " + SLEEPS + " times next to a pinned goroutine";
     /** Printed by main in the timer program. */
     public static final String TIMER_DONE = "main: the sleeper sent 42";
 
@@ -65,6 +72,7 @@ public final class DiagnosticsApp
                 System.out.println(AFTER_WARN);
             }
             case "timer" -> timer();
+            case "sleepers" -> sleepers();
             case "blocking" -> blocking();
             case "serve" -> serve();
             case "observe" -> observe();
@@ -101,6 +109,31 @@ public final class DiagnosticsApp
             ch.send(42);
         });
         System.out.println("main: the sleeper sent " + ch.recv());
+    }
+
+    /** Guards the pinned receive of {@link #sleepers()}. */
+    private static final Object PIN = new Object();
+
+    /** Main cycles through short timers next to a pinned goroutine: never a deadlock. */
+    @Goroutine
+    static void sleepers()
+    {
+        final Chan<Integer> release = Chan.make();
+        final Chan<Integer> released = Chan.make(1);
+        Go.go(() ->
+        {
+            synchronized (PIN)
+            {
+                released.send(release.recv()); // pins its carrier: the P is handed off
+            }
+        });
+        int slept = 0;
+        for (; slept < SLEEPS; slept++)
+        {
+            Go.sleep(Duration.ofMillis(1)); // every P idle, one timer pending, the pinned one waiting
+        }
+        release.send(slept);
+        System.out.println("main: slept " + released.recv() + " times next to a pinned goroutine");
     }
 
     /** A goroutine that never parked sits in a blocking call for a second, then sends: no deadlock. */

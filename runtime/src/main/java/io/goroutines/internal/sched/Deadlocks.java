@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  *       in Java a report while one of them could still send would kill a healthy program, so this
  *       rule trades missed reports for never a false one.</li>
  * </ul>
- * The JVM's own service threads, the runtime's carriers and the monitor are not counted.
+ * The JVM's own service threads, the runtime's carriers and the monitor are not counted. The looks
+ * are bracketed by the scheduler's count of Ps leaving the idle list: a timer fires and a goroutine
+ * runs only on a carrier holding a P, so an unchanged count means none of it happened in between.
  */
 public final class Deadlocks
 {
@@ -110,12 +112,16 @@ public final class Deadlocks
      */
     static boolean check(final Sched sched)
     {
+        // The looks below are not one snapshot: a carrier may take an idle P, pop a due timer and be
+        // descheduled before it readies the sleeper, so one look sees no timer and the sleeper still
+        // waiting. Every such move takes a P off the idle list first, which the count brackets.
+        final long exits = sched.idleExits();
         if (!quiet(sched) || !othersWait())
         {
             return false;
         }
         final long first = asleep(sched);
-        if (NOT_ASLEEP == first || first != asleep(sched) || !quiet(sched))
+        if (NOT_ASLEEP == first || first != asleep(sched) || !quiet(sched) || exits != sched.idleExits())
         {
             return false;
         }

@@ -174,6 +174,12 @@ public final class Sched
     private final ArrayDeque<P> pidle = new ArrayDeque<>();
     /** Length of {@link #pidle}; written under lock, read without (wakep). */
     private volatile int npidle;
+    /**
+     * How many times a P left the idle list (or the set of Ps changed); written under lock. Nothing
+     * can fire a timer or run a goroutine without a P, so while every P is idle and this count stays
+     * the same, nothing moved: the deadlock check reads it before and after its look.
+     */
+    private volatile long idleExits;
     /** Parked carriers waiting for a P, most recently parked first. Guarded by lock. */
     private final ArrayDeque<Carrier> midle = new ArrayDeque<>();
     /** Every carrier ever started (diagnostics). */
@@ -493,6 +499,7 @@ public final class Sched
                 if (P.IDLE == p.status() && sched.pidle.remove(p))
                 {
                     sched.npidle = sched.pidle.size();
+                    sched.idleExits++;
                     p.setStatus(P.DEAD);
                     drained.add(p);
                 }
@@ -513,6 +520,10 @@ public final class Sched
                 {
                     alive[live++] = p;
                 }
+            }
+            for (final P p : drained)
+            {
+                p.timers.moveTo(alive[0].timers); // while still listed: see destroyLocked
             }
             sched.setAllp(Arrays.copyOf(alive, live));
         }
@@ -635,6 +646,12 @@ public final class Sched
         return npidle >= allp.ps.length;
     }
 
+    /** How many times a P left the idle list: see {@link #idleExits}. */
+    long idleExits()
+    {
+        return idleExits;
+    }
+
     /** Idle Ps. */
     int npidle()
     {
@@ -651,6 +668,7 @@ public final class Sched
     private void setAllp(final P[] ps)
     {
         allp = new Procs(ps);
+        idleExits++; // the set of Ps changed: a deadlock check in progress looks again
     }
 
     // ------------------------------------------------------------------------------------------
@@ -819,6 +837,7 @@ public final class Sched
         if (null != p)
         {
             npidle = pidle.size();
+            idleExits++;
             p.setStatus(P.RUNNING);
         }
         return p;
@@ -836,8 +855,7 @@ public final class Sched
         p.m = null;
         if (p.retire)
         {
-            p.setStatus(P.DEAD);
-            dropFromAllp(p);
+            destroyLocked(p);
             return true;
         }
         p.setStatus(P.IDLE);
@@ -1259,7 +1277,10 @@ public final class Sched
         if (P.DEAD == p.status())
         {
             // the P was destroyed while we added (its timers moved before ours arrived): move again
-            p.timers.moveTo(allp.ps[0].timers);
+            synchronized (lock)
+            {
+                moveTimersLocked(p);
+            }
         }
         timerWake(t.deadlineNs);
         return t;
@@ -1417,11 +1438,39 @@ public final class Sched
     {
         synchronized (lock)
         {
-            p.setStatus(P.DEAD);
-            p.m = null;
-            dropFromAllp(p);
+            destroyLocked(p);
         }
         dispose(p);
+    }
+
+    /**
+     * Destroys a P that nobody holds: DEAD, its timers moved to a live P, and only then dropped from
+     * the set of Ps. Moving them first means every look at the Ps' timers (the idle carriers' sleep,
+     * the deadlock check) finds each timer on a listed P: a P being destroyed is not idle, so while
+     * a timer is between two heaps nobody concludes that every P is idle with no timer pending.
+     * An {@link #addTimer} that lands after the move sees DEAD and moves its timer itself. Caller
+     * holds lock, and calls {@link #dispose} after releasing it.
+     */
+    private void destroyLocked(final P p)
+    {
+        p.setStatus(P.DEAD);
+        p.m = null;
+        moveTimersLocked(p);
+        dropFromAllp(p);
+    }
+
+    /** Moves the timers of a dead P to the first live one. Caller holds lock. */
+    private void moveTimersLocked(final P dead)
+    {
+        for (final P heir : allp.ps)
+        {
+            if (heir != dead && P.DEAD != heir.status())
+            {
+                dead.timers.moveTo(heir.timers);
+                return;
+            }
+        }
+        throw new IllegalStateException("sched: no live P to take the timers of " + dead);
     }
 
     /** Removes a dead P from the live set. Caller holds lock. */
@@ -1447,16 +1496,18 @@ public final class Sched
         }
     }
 
-    /** A DEAD P that nobody holds: moves its goroutines to the global queue and its timers to a live P. */
+    /**
+     * A DEAD P that nobody holds, dropped from the set (its timers already moved by
+     * {@link #destroyLocked}): moves its goroutines to the global queue and wakes whoever must run
+     * them or the timers it left.
+     */
     private void dispose(final P p)
     {
         if (p.runq.drainTo(globq) > 0)
         {
             wakep();
         }
-        final P heir = allp.ps[0];
-        p.timers.moveTo(heir.timers);
-        final long when = heir.timers.nextWhen();
+        final long when = earliestTimer();
         if (TimerHeap.NONE != when)
         {
             timerWake(when);

@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SchedTest
 {
+
     @BeforeAll
     static void setUp()
     {
@@ -90,6 +91,87 @@ class SchedTest
                     assertTrue(P.DEAD != p.status(), "a destroyed P is not live: " + p);
                 }
             }
+        }
+        finally
+        {
+            Sched.maxProcs(before);
+        }
+    }
+
+    /**
+     * Timers survive the destruction of their P: goroutines keep adding short timers while the set
+     * of Ps grows and shrinks under them (idle Ps go at once, busy ones when their carrier next
+     * schedules), and every timer fires exactly once. A P's timers once moved, outside the
+     * scheduler's lock, to a P that was itself being destroyed, and stayed there forever.
+     */
+    @Test
+    void shouldFireEveryTimerWhileItsPIsDestroyed() throws InterruptedException
+    {
+        final int before = Sched.maxProcs(0);
+        final int goroutines = 8;
+        final int perGoroutine = 400;
+        final AtomicInteger fired = new AtomicInteger();
+        final AtomicInteger twice = new AtomicInteger();
+        final AtomicInteger added = new AtomicInteger();
+        try
+        {
+            for (int i = 0; i < goroutines; i++)
+            {
+                Sched.spawn(() ->
+                {
+                    for (int k = 0; k < perGoroutine; k++)
+                    {
+                        final AtomicInteger once = new AtomicInteger();
+                        Timers.schedule(System.nanoTime() + ThreadLocalRandom.current().nextLong(2_000_000), () ->
+                        {
+                            if (1 == once.incrementAndGet())
+                            {
+                                fired.incrementAndGet();
+                            }
+                            else
+                            {
+                                twice.incrementAndGet();
+                            }
+                        });
+                        added.incrementAndGet();
+                        final long spinUntil = System.nanoTime() + 20_000; // stay on the P a little
+                        while (System.nanoTime() - spinUntil < 0)
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                });
+            }
+            // goroutines that spin past two slices in code with no preemption point: the monitor
+            // replaces their Ps, which are destroyed when their carriers come back (the first P too)
+            final AtomicInteger runawaysDone = new AtomicInteger();
+            final int runaways = 8;
+            for (int i = 0; i < runaways; i++)
+            {
+                Sched.spawn(() ->
+                {
+                    final long spinUntil = System.nanoTime() + 3 * Sched.DEFAULT_PREEMPT_NS;
+                    while (System.nanoTime() - spinUntil < 0)
+                    {
+                        Thread.onSpinWait();
+                    }
+                    runawaysDone.incrementAndGet();
+                });
+            }
+            final int total = goroutines * perGoroutine;
+            int flips = 0;
+            while (added.get() < total)
+            {
+                Sched.maxProcs(1 + flips++ % 4);
+                LockSupport.parkNanos(200_000); // pace the resizes
+            }
+            Sched.maxProcs(before);
+            await(() -> total == fired.get() && runaways == runawaysDone.get(),
+                "all " + total + " timers to fire (" + flips + " resizes, " + fired.get() + " fired)");
+            assertEquals(0, twice.get(), "a timer fired twice");
+            // a P is marked DEAD, loses its timers, then leaves the set: the set settles without one
+            await(() -> java.util.Arrays.stream(Sched.get().ps()).noneMatch(p -> P.DEAD == p.status()),
+                "no destroyed P in the set of Ps");
         }
         finally
         {
