@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * The lock is held for a few dozen instructions and never across a park: a waker fills in the
  * waiter and marks it done under the lock, and unparks it after releasing the lock. Waiting itself
- * is {@code Waiter.await(Object)}, a suspendable loop over {@code Suspend.park()}, so the blocking
+ * is {@code Waiter.await(Object, Object)}, a suspendable loop over {@code Suspend.park()}, so the blocking
  * methods work from goroutines (parking without holding the carrier), from pinned goroutines and
  * from plain threads (blocking the thread).
  *
@@ -225,7 +225,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             receiver.wake();
             return;
         }
-        w.await(lock);
+        w.await(lock, this);
         if (!w.success)
         {
             throw closedSend();
@@ -308,7 +308,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         }
         if (null == timer)
         {
-            w.await(lock);
+            w.await(lock, this);
         }
         else
         {
@@ -615,7 +615,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     @Goroutine
     private static void blockForever(final String reason)
     {
-        new Selector(reason, 0).await(null); // nothing can ever claim it
+        new Selector(reason, 0).await(null, null); // nothing can ever claim it
     }
 
     /**
@@ -628,7 +628,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         timer.blocked();
         try
         {
-            w.await(lock);
+            w.await(lock, this);
         }
         finally
         {

@@ -164,7 +164,7 @@ public final class Select
             }
             else
             {
-                selector.await(null);
+                selector.await(null, poll.lockOrder);
             }
             final Sudog winner = selector.winner();
             selector.dequeueAllBut(winner);
@@ -315,7 +315,7 @@ public final class Select
             }
             try
             {
-                selector.await(null);
+                selector.await(null, lockOrder);
             }
             finally
             {

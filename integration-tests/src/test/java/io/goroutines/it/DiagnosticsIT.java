@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -56,6 +57,66 @@ class DiagnosticsIT
         assertTrue(err.contains(frame("waitOn", "line:waiterRecv") + "\n"), result.describe());
         assertTrue(err.contains("created by " + frame("deadlock", "line:spawnWaiter") + "\n"), result.describe());
         assertFalse(err.contains("goroutine 3 "), "two goroutines in the report: " + result.describe());
+        assertFalse(err.contains("cycle"), "nobody holds what another waits on: " + result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNameTheCycleOfTwoGoroutinesWaitingOnEachOthersChannels(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "cycle-chan").run();
+
+        assertEquals(2, result.exitCode(), result.describe());
+        final String err = result.stderr();
+        assertTrue(err.startsWith(FATAL + "goroutine 1 [sync.WaitGroup.Wait]:\n"), result.describe());
+        final String relay = frame("relay", "line:relay");
+        assertCycle(result, "2 -> 3 -> 2",
+            cycleLine(2, "chan receive", relay, "io.goroutines.Chan", 3, relay),
+            cycleLine(3, "chan receive", relay, "io.goroutines.Chan", 2, relay));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNameTheCycleOfALockOrderInversion(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "cycle-mutex").run();
+
+        assertEquals(2, result.exitCode(), result.describe());
+        final String lockSecond = frame("lockBoth", "line:lockSecond");
+        assertCycle(result, "2 -> 3 -> 2",
+            cycleLine(2, "sync.Mutex.Lock", lockSecond, "io.goroutines.sync.Mutex", 3, lockSecond),
+            cycleLine(3, "sync.Mutex.Lock", lockSecond, "io.goroutines.sync.Mutex", 2, lockSecond));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNameTheCycleThroughAWaitGroup(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(DiagnosticsApp.class, "cycle-waitgroup").run();
+
+        assertEquals(2, result.exitCode(), result.describe());
+        final String main = frame("cycleWaitGroup", "line:waitWorkers");
+        final String send = frame("work", "line:workSend");
+        assertCycle(result, "1 -> 2 -> 1",
+            cycleLine(1, "sync.WaitGroup.Wait", main, "io.goroutines.sync.WaitGroup", 2, send),
+            cycleLine(2, "chan send", send, "io.goroutines.Chan", 1, main));
+    }
+
+    /** A cycle line as a pattern: who waits where on what (any identity), and where the next one holds it. */
+    private static String cycleLine(final long id, final String reason, final String site, final String type,
+        final long holder, final String holderSite)
+    {
+        return Pattern.quote("goroutine " + id + " [" + reason + "] at " + site + " waits on " + type + "@") +
+            "[0-9a-f]+" + Pattern.quote(", which goroutine " + holder + " holds in " + holderSite) + "\n";
+    }
+
+    /** Asserts that stderr ends with the cycle, after a blank line. */
+    private static void assertCycle(final ChildJvm.Result result, final String path, final String... lines)
+    {
+        final String regex = Pattern.quote("\n\ngoroutines waiting on each other in a cycle: " + path + "\n") +
+            String.join("", lines) + "$";
+        assertTrue(Pattern.compile(regex).matcher(result.stderr()).find(),
+            "expected /" + regex + "/ in: " + result.describe());
     }
 
     @ParameterizedTest

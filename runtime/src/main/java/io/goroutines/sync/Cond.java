@@ -81,7 +81,7 @@ public final class Cond
         }
         try
         {
-            w.await(lock);
+            w.await(lock, this);
         }
         finally
         {

@@ -48,7 +48,7 @@ import java.lang.invoke.VarHandle;
  * So {@code STARVING} implies {@code LOCKED}, and seeing {@code LOCKED} clear is enough for a newcomer.
  *
  * <p><b>Waiters that give up.</b> An interrupted plain thread (or a pinned park that throws under
- * {@code pinning=fail}) leaves its queue inside {@link Waiter#await(Object)}, under the lock; it was
+ * {@code pinning=fail}) leaves its queue inside {@link Waiter#await(Object, Object)}, under the lock; it was
  * then never chosen by an unlock, because every choice (wake or hand-off) is made under the same
  * lock and completes the waiter. Afterwards it clears {@code WAITERS} (and {@code STARVING}) if the
  * queues are empty. Between the two steps {@code WAITERS} may be stale: that only sends an unlock
@@ -311,7 +311,7 @@ public final class Mutex
     {
         try
         {
-            w.await(lock);
+            w.await(lock, this);
         }
         catch (final RuntimeException ex)
         {

@@ -273,7 +273,7 @@ public final class RWMutex
         }
         try
         {
-            w.await(lock); // done means granted: the unlocking writer counted us in
+            w.await(lock, this); // done means granted: the unlocking writer counted us in
         }
         catch (final RuntimeException ex)
         {
@@ -353,7 +353,7 @@ public final class RWMutex
     {
         try
         {
-            w.await(lock); // done means the lock is ours
+            w.await(lock, this); // done means the lock is ours
         }
         catch (final RuntimeException ex)
         {

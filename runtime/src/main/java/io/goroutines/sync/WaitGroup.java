@@ -109,7 +109,7 @@ public final class WaitGroup
         final Waiter w = queueUnlessZero();
         if (null != w)
         {
-            w.await(lock);
+            w.await(lock, this);
         }
     }
 

@@ -19,6 +19,12 @@ import io.goroutines.time.Time;
  *       sends: Go's deadlock report, status 2;</li>
  *   <li>{@code deadlock-warn}: the same with {@code deadlock=warn}: the report is printed, and its
  *       flush (watched on stderr) sends main the value it waits for, so main goes on: status 0;</li>
+ *   <li>{@code cycle-chan}: goroutine 2 receives on a then sends on b, goroutine 3 receives on b then
+ *       sends on a, main waits for both: a deadlock whose report names the cycle 2 -> 3 -> 2;</li>
+ *   <li>{@code cycle-mutex}: goroutines 2 and 3 lock two mutexes in opposite orders (a lock-order
+ *       inversion), main waits for both: the report names the cycle 2 -> 3 -> 2;</li>
+ *   <li>{@code cycle-waitgroup}: main waits for two workers before it reads their results from an
+ *       unbuffered channel, so they wait to send: the report names the cycle 1 -> 2 -> 1;</li>
  *   <li>{@code timer}: main waits on a channel that a goroutine fills after sleeping 300 ms: a pending
  *       timer is no deadlock, status 0;</li>
  *   <li>{@code sleepers}: main sleeps 1 ms at a time, 500 times, while goroutine 2 is pinned on a
@@ -72,6 +78,9 @@ public final class DiagnosticsApp
                 System.out.println(AFTER_WARN);
             }
             case "timer" -> timer();
+            case "cycle-chan" -> cycleChan();
+            case "cycle-mutex" -> cycleMutex();
+            case "cycle-waitgroup" -> cycleWaitGroup();
             case "sleepers" -> sleepers();
             case "blocking" -> blocking();
             case "serve" -> serve();
@@ -89,6 +98,79 @@ public final class DiagnosticsApp
         final Chan<Integer> other = Chan.make();
         Go.go(() -> waitOn(other)); // line:spawnWaiter
         mainWaitsOn.recv(); // line:mainRecv
+    }
+
+    /** Two goroutines, each waiting to receive what only the other would send next. */
+    @Goroutine
+    static void cycleChan()
+    {
+        final Chan<Integer> a = Chan.make();
+        final Chan<Integer> b = Chan.make();
+        final WaitGroup wg = new WaitGroup();
+        wg.add(2);
+        Go.go(() -> relay(a, b, wg));
+        Go.go(() -> relay(b, a, wg));
+        wg.await();
+    }
+
+    /** Receives on {@code in}, then passes the value on to {@code out}. */
+    @Goroutine
+    static void relay(final Chan<Integer> in, final Chan<Integer> out, final WaitGroup wg)
+    {
+        out.send(in.recv() + 1); // line:relay
+        wg.done();
+    }
+
+    /** Two goroutines lock two mutexes in opposite orders, each holding its first one. */
+    @Goroutine
+    static void cycleMutex()
+    {
+        final Mutex m1 = new Mutex();
+        final Mutex m2 = new Mutex();
+        final WaitGroup firstHeld = new WaitGroup();
+        firstHeld.add(2);
+        final WaitGroup wg = new WaitGroup();
+        wg.add(2);
+        Go.go(() -> lockBoth(m1, m2, firstHeld, wg));
+        Go.go(() -> lockBoth(m2, m1, firstHeld, wg));
+        wg.await();
+    }
+
+    /** Locks {@code first}, waits until the other goroutine holds its first, then locks {@code second}. */
+    @Goroutine
+    static void lockBoth(final Mutex first, final Mutex second, final WaitGroup firstHeld, final WaitGroup wg)
+    {
+        first.lock();
+        firstHeld.done();
+        firstHeld.await();
+        second.lock(); // line:lockSecond
+        second.unlock();
+        first.unlock();
+        wg.done();
+    }
+
+    /** The classic: main waits for the workers before it reads what they send. */
+    @Goroutine
+    static void cycleWaitGroup()
+    {
+        final Chan<Integer> results = Chan.make();
+        final WaitGroup wg = new WaitGroup();
+        for (int i = 0; i < 2; i++)
+        {
+            final int n = i;
+            wg.add(1);
+            Go.go(() -> work(n, results, wg));
+        }
+        wg.await(); // line:waitWorkers
+        results.range(r -> System.out.println("result " + r));
+    }
+
+    /** A worker: sends its result, then says it is done. */
+    @Goroutine
+    static void work(final int n, final Chan<Integer> results, final WaitGroup wg)
+    {
+        results.send(n * n); // line:workSend
+        wg.done();
     }
 
     /** Goroutine 2's wait. */

@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * Go's deadlock report (the {@code deadlock} option): {@code fatal error: all goroutines are asleep
- * - deadlock!}, a blank line, then every goroutine in the dump format; {@code exit} then exits with
- * status 2, {@code warn} carries on, {@code off} never looks ({@link Deadlocks} finds the moment).
+ * - deadlock!}, a blank line, then every goroutine in the dump format; beyond Go, after another blank
+ * line, the goroutines that wait on each other in a cycle, with what each waits on and where the
+ * next one holds it ({@code WaitGraph}). {@code exit} then exits with status 2, {@code warn}
+ * carries on, {@code off} never looks ({@link Deadlocks} finds the moment).
  */
 public final class DeadlockReports
 {
@@ -31,16 +33,25 @@ public final class DeadlockReports
         Deadlocks.reporter(DeadlockReports::report);
     }
 
-    /** The report of a deadlock among {@code infos}. */
-    public static String format(final List<Info> infos)
+    /** The report of a deadlock among {@code infos}, with the lines naming its cycles. */
+    public static String format(final List<Info> infos, final List<String> cycles)
     {
-        return FATAL + "\n\n" + Dumps.text(infos);
+        final StringBuilder sb = new StringBuilder(FATAL).append("\n\n").append(Dumps.text(infos));
+        if (!cycles.isEmpty())
+        {
+            sb.append('\n');
+            for (final String line : cycles)
+            {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
-    private static void report(final List<Info> infos)
+    private static void report(final List<Info> infos, final List<String> cycles)
     {
         System.out.flush();
-        System.err.print(format(infos));
+        System.err.print(format(infos, cycles));
         System.err.flush();
         if ("exit".equals(Deadlocks.mode()))
         {

@@ -5,7 +5,7 @@ import io.goroutines.internal.sched.Goroutines.Info;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Go's {@code checkdead}: finds the moment when nothing can ever run again. The monitor calls
@@ -41,8 +41,11 @@ public final class Deadlocks
     private static volatile Waiter mainWaiter;
     /** What to do: {@code exit}, {@code warn} or {@code off}. */
     private static volatile String mode = "exit";
-    /** Who gets the goroutines of a deadlock (the diagnostics print them, and exit in {@code exit} mode). */
-    private static volatile Consumer<List<Info>> reporter;
+    /**
+     * Who gets the goroutines of a deadlock and the lines naming its cycles ({@link WaitGraph}); the
+     * diagnostics print them, and exit in {@code exit} mode.
+     */
+    private static volatile BiConsumer<List<Info>, List<String>> reporter;
     /** A fingerprint that means "someone is awake". */
     private static final long NOT_ASLEEP = Long.MIN_VALUE;
     /** The fingerprint reported last (warn), so that one deadlock is reported once. */
@@ -73,7 +76,7 @@ public final class Deadlocks
     }
 
     /** Sets who gets the report (the diagnostics print it, and exit in {@code exit} mode). */
-    public static void reporter(final Consumer<List<Info>> next)
+    public static void reporter(final BiConsumer<List<Info>, List<String>> next)
     {
         reporter = next;
     }
@@ -130,10 +133,10 @@ public final class Deadlocks
             return true; // reported already (warn): say it once
         }
         reported = first;
-        final Consumer<List<Info>> to = reporter;
+        final BiConsumer<List<Info>, List<String>> to = reporter;
         if (null != to)
         {
-            to.accept(goroutines());
+            to.accept(goroutines(), WaitGraph.describe(Goroutines.known(sched)));
         }
         return true;
     }

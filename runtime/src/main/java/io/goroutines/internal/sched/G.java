@@ -155,6 +155,13 @@ public final class G
      */
     public String waitReason;
 
+    /**
+     * What it waits on while parked in a primitive (the channel, mutex, WaitGroup...; for a select,
+     * an {@code Object[]} of its channels), null otherwise: deadlock reports name who can reach it.
+     * Written with {@link #waitReason}, published the same way.
+     */
+    public Object waitingOn;
+
     /** Its entry in the registry of goroutines (dumps, leaks), made at its first park; null before. */
     GRecord record;
 

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Protocol, for a primitive whose state is guarded by a lock object:
  * <ol>
  *   <li>the waiter, holding the lock, sees it must wait and adds itself to a {@link WaitQueue};</li>
- *   <li>it releases the lock and calls {@link #await(Object)}, which parks until {@link #isDone()};</li>
+ *   <li>it releases the lock and calls {@link #await(Object, Object)}, which parks until {@link #isDone()};</li>
  *   <li>a waker, holding the lock, removes it from the queue, fills in the result and calls
  *       {@link #complete()}; after releasing the lock it calls {@link #wake()}.</li>
  * </ol>
@@ -126,15 +126,17 @@ public class Waiter
      * served meanwhile returns normally (with its interrupt status set).
      *
      * @param lock the lock that guards the queue this waiter is in
+     * @param on   what it waits on, for deadlock reports ({@link G#waitingOn}), or null
      * @throws CancellationException when a plain thread was interrupted and gave up its place
      */
     @Goroutine
-    public final void await(final Object lock)
+    public final void await(final Object lock, final Object on)
     {
         final G self = g;
         if (null != self)
         {
             self.waitReason = reason;
+            self.waitingOn = on;
         }
         else
         {
@@ -172,6 +174,7 @@ public class Waiter
         if (null != self)
         {
             self.waitReason = null;
+            self.waitingOn = null;
         }
         else
         {

@@ -224,6 +224,40 @@ public final class Frames
         return records[k * RECORD + 1];
     }
 
+    /** Receives the references of saved frames ({@link #forEachRef}). */
+    @FunctionalInterface
+    public interface RefVisitor
+    {
+        /**
+         * @param k   the frame, 0 = innermost
+         * @param ref a non-null reference that frame saved
+         */
+        void visit(int k, Object ref);
+    }
+
+    /**
+     * Visits every non-null reference of every saved frame, innermost frame first (deadlock
+     * reports: who holds what). Only while the owner cannot change the store (parked).
+     */
+    public void forEachRef(final RefVisitor visitor)
+    {
+        final int[] records = this.records;
+        final Object[] refs = this.refs;
+        final int depth = this.depth;
+        for (int k = 0; k < depth; k++)
+        {
+            final int end = k + 1 < depth ? records[(k + 1) * RECORD + 3] : refTop;
+            for (int i = records[k * RECORD + 3]; i < end; i++)
+            {
+                final Object ref = refs[i];
+                if (null != ref)
+                {
+                    visitor.visit(k, ref);
+                }
+            }
+        }
+    }
+
     /** Bytes this store holds on to (arrays only), for metrics and the shrink policy. */
     public long capacityBytes()
     {

@@ -117,7 +117,7 @@ public final class MethodRegistry
     }
 
     /** Whether {@code owner} (slashes) is a class of the runtime's packages. */
-    static boolean isRuntimeClass(final String owner)
+    public static boolean isRuntimeClass(final String owner)
     {
         if (!owner.startsWith(RUNTIME))
         {
