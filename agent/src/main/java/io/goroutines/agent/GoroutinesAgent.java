@@ -3,7 +3,6 @@ package io.goroutines.agent;
 import java.lang.instrument.Instrumentation;
 
 import io.goroutines.agent.install.Bootstrap;
-import io.goroutines.agent.install.DumpRequest;
 
 /**
  * The entry point named by {@code Premain-Class} and {@code Agent-Class} in goroutines.jar.
@@ -39,11 +38,6 @@ public final class GoroutinesAgent
      */
     public static void agentmain(final String agentArgs, final Instrumentation instrumentation)
     {
-        if (DumpRequest.is(agentArgs))
-        {
-            DumpRequest.answer(agentArgs); // java -jar goroutines.jar dump PID: a dump, nothing installed
-            return;
-        }
         start(agentArgs, instrumentation, true);
     }
 

@@ -45,9 +45,9 @@ public final class Dumps
     }
 
     /**
-     * The dump {@code java -jar goroutines.jar dump PID} prints: every goroutine in the
-     * {@code debug=2} form, or null when no goroutine was ever started in this JVM (the scheduler is
-     * then not started for it).
+     * The dump {@code java -jar goroutines.jar dump PID} prints (through the MBean's {@code dump()}):
+     * every goroutine in the {@code debug=2} form, or null when no goroutine was ever started in this
+     * JVM (the scheduler is then not started for it).
      */
     public static String remote()
     {

@@ -22,8 +22,9 @@ import javax.management.ReflectionException;
  * The runtime's JMX MBean, {@code io.goroutines:type=Goroutines}: every figure of
  * {@link Metrics#snapshot()} as a read-only attribute (run-queue lengths as an {@code int[]}), plus
  * {@code ParksPerSecond} (over the time since the previous read of it), and the operations
- * {@code dump()} (the {@code debug=2} text) and {@code dumpJson()}. Registered by the agent on a
- * background thread, so that loading JMX does not delay {@code main}.
+ * {@code dump()} (the {@code debug=2} text, empty while no goroutine was ever started; what
+ * {@code java -jar goroutines.jar dump PID} prints) and {@code dumpJson()}. Registered by the agent
+ * on a background thread, so that loading JMX does not delay {@code main}.
  */
 public final class GoroutinesMBean implements DynamicMBean
 {
@@ -113,7 +114,7 @@ public final class GoroutinesMBean implements DynamicMBean
     {
         return switch (action)
         {
-            case "dump" -> Dumps.text(Goroutines.all(List.of()));
+            case "dump" -> dump();
             case "dumpJson" -> Dumps.json(Goroutines.all(List.of()));
             default -> throw new ReflectionException(new NoSuchMethodException(action), "goroutines: no operation " +
                 action + " (dump, dumpJson)");
@@ -139,6 +140,17 @@ public final class GoroutinesMBean implements DynamicMBean
                 String.class.getName(), MBeanOperationInfo.INFO)};
         return new MBeanInfo(GoroutinesMBean.class.getName(), "goroutines runtime: scheduler figures and dumps",
             attributes.toArray(new MBeanAttributeInfo[0]), null, operations, null);
+    }
+
+    /**
+     * The operation {@code dump()}, which {@code java -jar goroutines.jar dump PID} calls: every
+     * goroutine in the {@code debug=2} form, empty when no goroutine was ever started in this JVM
+     * (the scheduler is not started for it).
+     */
+    private static String dump()
+    {
+        final String dump = Dumps.remote();
+        return null == dump ? "" : dump;
     }
 
     private synchronized double parksPerSecond()

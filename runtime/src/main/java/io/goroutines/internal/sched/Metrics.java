@@ -19,7 +19,7 @@ public final class Metrics
     /** Parks committed so far (cheap: no walk over the goroutines). */
     public static long parks()
     {
-        return Sched.get().stats.parks.sum();
+        return Sched.get().parks();
     }
 
     /** The figures, by name, in a stable order; values are numbers or lists of numbers. */
@@ -66,7 +66,7 @@ public final class Metrics
         m.put("preemptions", sched.stats.preemptions.sum());
         m.put("runaways", sched.stats.runaways.sum());
         m.put("carrierWakeups", sched.stats.wakeups.sum());
-        m.put("parks", sched.stats.parks.sum());
+        m.put("parks", sched.parks());
         m.put("pinnedParks", sched.stats.pinnedParks.sum());
         return m;
     }

@@ -70,6 +70,11 @@ final class P
     int schedTick;
     /** Incremented on each entry to a blocking section. Owner only; the monitor reads it racily. */
     int syscallTick;
+    /**
+     * Parks committed on this P: a plain increment by the owner (the park path's metrics hook costs
+     * no atomic), read racily by the metrics; added to the scheduler's count when the P is destroyed.
+     */
+    long parks;
 
     // The monitor's bookkeeping (monitor thread only), as Go's sysmontick.
     /** Last schedTick seen. */

@@ -524,6 +524,7 @@ public final class Sched
             for (final P p : drained)
             {
                 p.timers.moveTo(alive[0].timers); // while still listed: see destroyLocked
+                sched.stats.parks.add(p.parks);
             }
             sched.setAllp(Arrays.copyOf(alive, live));
         }
@@ -1307,6 +1308,17 @@ public final class Sched
         }
     }
 
+    /** Parks committed so far: the Ps' own counts and those of destroyed Ps (racy, for metrics). */
+    long parks()
+    {
+        long n = stats.parks.sum();
+        for (final P p : allp.ps)
+        {
+            n += p.parks;
+        }
+        return n;
+    }
+
     /** The earliest timer of any P, or {@link TimerHeap#NONE}. */
     long earliestTimer()
     {
@@ -1455,6 +1467,7 @@ public final class Sched
     {
         p.setStatus(P.DEAD);
         p.m = null;
+        stats.parks.add(p.parks);
         moveTimersLocked(p);
         dropFromAllp(p);
     }
@@ -1627,7 +1640,15 @@ public final class Sched
             return false;
         }
         g.parkSeq++;
-        stats.parks.increment();
+        final P p = c.p;
+        if (null != p)
+        {
+            p.parks++;
+        }
+        else
+        {
+            stats.parks.increment(); // running without a P (a blocking section's end found none)
+        }
         if (Events.on)
         {
             Events.park(g);
