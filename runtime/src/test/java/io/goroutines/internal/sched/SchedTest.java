@@ -51,6 +51,7 @@ class SchedTest
     void shouldGrowAndShrinkTheSetOfPsWhileGoroutinesRun()
     {
         final int before = Sched.maxProcs(0);
+        final int live = Go.numGoroutine();
         try
         {
             for (final int n : new int[] {3, 1, 4, 2})
@@ -85,7 +86,7 @@ class SchedTest
                 {
                     Sched.spawn(ran::incrementAndGet);
                 }
-                await(() -> rounds == ran.get(), "every goroutine to run on " + n + " Ps");
+                await(() -> rounds == ran.get() && Go.numGoroutine() <= live, "every goroutine to run on " + n + " Ps and end");
                 for (final P p : Sched.get().ps())
                 {
                     assertTrue(P.DEAD != p.status(), "a destroyed P is not live: " + p);
@@ -108,6 +109,7 @@ class SchedTest
     void shouldFireEveryTimerWhileItsPIsDestroyed() throws InterruptedException
     {
         final int before = Sched.maxProcs(0);
+        final int live = Go.numGoroutine();
         final int goroutines = 8;
         final int perGoroutine = 400;
         final AtomicInteger fired = new AtomicInteger();
@@ -172,6 +174,7 @@ class SchedTest
             // a P is marked DEAD, loses its timers, then leaves the set: the set settles without one
             await(() -> java.util.Arrays.stream(Sched.get().ps()).noneMatch(p -> P.DEAD == p.status()),
                 "no destroyed P in the set of Ps");
+            await(() -> Go.numGoroutine() <= live, "every goroutine of the test to end");
         }
         finally
         {
