@@ -6,7 +6,7 @@ import io.goroutines.Go;
 import io.goroutines.sync.WaitGroup;
 
 /**
- * The spawn side of {@link HooksBench}, kept out of the benchmark class so that JMH can load that
+ * What {@link SpawnBench} measures, kept out of the benchmark class so that JMH can load that
  * class in a fork without the agent (see {@link PingPong}).
  */
 final class Spawns

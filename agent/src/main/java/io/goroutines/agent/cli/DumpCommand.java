@@ -7,9 +7,14 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServerConnection;
+import javax.management.MBeanServerDelegate;
+import javax.management.MBeanServerNotification;
+import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -43,9 +48,6 @@ final class DumpCommand implements Callable<Integer>
      * thread of its own): until then a missing MBean is waited for, after it means no goroutines.
      */
     private static final long REGISTRATION_GRACE_MS = 5_000;
-
-    /** Between two looks for the MBean during {@link #REGISTRATION_GRACE_MS}. */
-    private static final long POLL_MS = 100;
 
     /** Injected by Picocli. */
     @Spec
@@ -118,11 +120,29 @@ final class DumpCommand implements Callable<Integer>
         final ObjectName name = new ObjectName(MBEAN);
         if (!server.isRegistered(name))
         {
-            final RuntimeMXBean runtime = ManagementFactory.newPlatformMXBeanProxy(server,
-                ManagementFactory.RUNTIME_MXBEAN_NAME, RuntimeMXBean.class);
-            while (!server.isRegistered(name) && runtime.getUptime() < REGISTRATION_GRACE_MS)
+            final CountDownLatch registered = new CountDownLatch(1);
+            final NotificationListener listener = (notification, handback) ->
             {
-                Thread.sleep(POLL_MS);
+                if (notification instanceof MBeanServerNotification &&
+                    name.equals(((MBeanServerNotification)notification).getMBeanName()))
+                {
+                    registered.countDown();
+                }
+            };
+            server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, null, null);
+            try
+            {
+                final RuntimeMXBean runtime = ManagementFactory.newPlatformMXBeanProxy(server,
+                    ManagementFactory.RUNTIME_MXBEAN_NAME, RuntimeMXBean.class);
+                final long leftMs = REGISTRATION_GRACE_MS - runtime.getUptime();
+                if (!server.isRegistered(name) && leftMs > 0) // registered between the two looks: no wait
+                {
+                    registered.await(leftMs, TimeUnit.MILLISECONDS);
+                }
+            }
+            finally
+            {
+                server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener);
             }
         }
         try

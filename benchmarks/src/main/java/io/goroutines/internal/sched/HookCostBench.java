@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * What one metrics or JFR hook costs when no recording runs, in isolation: the gate
  * ({@link Events#on}, a volatile read and a branch), the park counter as it is (a plain per-P
  * increment) and as it was (a {@link LongAdder}), against a baseline doing the same work without
- * any. The operations carrying the hooks ({@code HooksBench}) take hundreds of nanoseconds, with at
+ * any. The operations carrying the hooks ({@code ParkResumeBench.goroutines}, {@code SpawnBench}) take hundreds of nanoseconds, with at
  * most two gates and one counter per goroutine per park, unpark, spawn or end; the difference from
  * the baseline here, times those counts, over the operation's time is the hooks' share.
  * In this package only to reach the runtime's package-private gate and P.

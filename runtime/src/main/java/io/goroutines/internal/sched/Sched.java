@@ -523,8 +523,7 @@ public final class Sched
             }
             for (final P p : drained)
             {
-                p.timers.moveTo(alive[0].timers); // while still listed: see destroyLocked
-                sched.stats.parks.add(p.parks);
+                sched.handOverLocked(p, alive[0]); // while still listed: see destroyLocked
             }
             sched.setAllp(Arrays.copyOf(alive, live));
         }
@@ -1280,7 +1279,7 @@ public final class Sched
             // the P was destroyed while we added (its timers moved before ours arrived): move again
             synchronized (lock)
             {
-                moveTimersLocked(p);
+                handOverLocked(p, liveHeir(p));
             }
         }
         timerWake(t.deadlineNs);
@@ -1467,23 +1466,33 @@ public final class Sched
     {
         p.setStatus(P.DEAD);
         p.m = null;
-        stats.parks.add(p.parks);
-        moveTimersLocked(p);
+        handOverLocked(p, liveHeir(p));
         dropFromAllp(p);
     }
 
-    /** Moves the timers of a dead P to the first live one. Caller holds lock. */
-    private void moveTimersLocked(final P dead)
+    /**
+     * Gives what a dead P leaves behind to a live one: its timers to {@code heir}, its park count to
+     * the scheduler's (once: a second hand-over, of timers that landed late, adds nothing). Caller
+     * holds lock.
+     */
+    private void handOverLocked(final P dead, final P heir)
+    {
+        dead.timers.moveTo(heir.timers);
+        stats.parks.add(dead.parks);
+        dead.parks = 0;
+    }
+
+    /** The first live P other than {@code dead}. Caller holds lock. */
+    private P liveHeir(final P dead)
     {
         for (final P heir : allp.ps)
         {
             if (heir != dead && P.DEAD != heir.status())
             {
-                dead.timers.moveTo(heir.timers);
-                return;
+                return heir;
             }
         }
-        throw new IllegalStateException("sched: no live P to take the timers of " + dead);
+        throw new IllegalStateException("sched: no live P to take over from " + dead);
     }
 
     /** Removes a dead P from the live set. Caller holds lock. */

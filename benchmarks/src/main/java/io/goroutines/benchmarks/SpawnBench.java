@@ -15,10 +15,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The two operations on which the metrics and JFR hooks sit, for measuring what the hooks cost when
- * no recording runs: a ping-pong round trip between two goroutines (two parks, two unparks) and the
- * spawn and end of a goroutine. Run it once with the normal agent and once with an agent built with
- * the hooks compiled out ({@code -jvmArgsAppend -javaagent:OTHER.jar}), alternating, and compare.
+ * A goroutine spawned, run and ended, joined through a WaitGroup ({@link Spawns}): with
+ * {@code ParkResumeBench.goroutines} (a ping-pong), one of the two operations the metrics and JFR
+ * hooks sit on, next to which {@code HookCostBench} puts their cost.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -26,39 +25,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = "-javaagent:agent/target/goroutines.jar")
-public class HooksBench
+public class SpawnBench
 {
-    /** Round trips per invocation. */
-    static final int ROUNDS = 10_000;
-
     /** Goroutines spawned per invocation. */
     static final int SPAWNS = 10_000;
 
-    /** The ping-pong's channels and parties. */
-    PingPong pingPong;
-
-    /** Checks that the agent is here, and makes the channels. */
+    /** Checks that the agent is here. */
     @Setup
     public void setUp()
     {
         AgentCheck.requireAgent();
-        pingPong = new PingPong();
     }
 
     /**
-     * One round trip between two goroutines (depth 1: one rewritten frame above each receive).
-     *
-     * @return the pinger's hop count, for JMH to consume
-     */
-    @Benchmark
-    @OperationsPerInvocation(ROUNDS)
-    public long pingPong()
-    {
-        return pingPong.goroutines(1, ROUNDS);
-    }
-
-    /**
-     * One goroutine spawned, run and ended (joined through a WaitGroup).
+     * One goroutine spawned, run and ended.
      *
      * @return goroutines that ran, for JMH to consume
      */
