@@ -150,7 +150,10 @@ public final class AgentOptions
 
     /** Option {@code trace}: see its description. */
     @Option(names = "--trace", paramLabel = "FILE", converter = OptionConverters.TraceFile.class, description = {
-        "Record scheduler events into this file for the trace viewer.",
+        "Record what the scheduler does into this file (JSON of the Trace Event Format): open it in"
+            + " Perfetto (ui.perfetto.dev) or chrome://tracing to see, per P, which goroutine ran when and why"
+            + " it stopped, with starts, wake-ups, preemptions and hand-offs. The file is finished at exit and"
+            + " trails a running program by about a second.",
         "Default: off."})
     private Path trace;
 

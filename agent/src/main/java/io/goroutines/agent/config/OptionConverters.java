@@ -383,7 +383,7 @@ public final class OptionConverters
         @Override
         public String acceptedForms()
         {
-            return "a file to create in an existing directory, e.g. trace=/tmp/app.trace (no commas)";
+            return "a file to create in an existing directory, e.g. trace=app-trace.json (no commas)";
         }
     }
 

@@ -2,8 +2,6 @@ package io.goroutines.agent.install;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 import io.goroutines.agent.config.AgentOptions;
@@ -124,7 +122,10 @@ public final class Bootstrap
             SchedulerLink.configureMode(loader, SchedulerLink.DUMP_SIGNAL_CLASS, "dumpSignal", options.dumpSignal(),
                 log);
         }
-        warnUnwired(options, log);
+        if (null != options.trace() && SchedulerLink.Targets.RUNTIME == runtime)
+        {
+            SchedulerLink.configureMode(loader, SchedulerLink.TRACE_CLASS, "trace", options.trace().toString(), log);
+        }
         if (options.verbose())
         {
             log.accept("goroutines: agent " + AgentVersion.get() + " active on Java " + Runtime.version() + " with " +
@@ -157,23 +158,5 @@ public final class Bootstrap
         };
         Installer.install(instrumentation, new ClassFilter(options.include(), options.exclude()),
             rewriter, log, options.verbose(), attached);
-    }
-
-    /**
-     * Says which options were given but do not reach the runtime yet, rather than ignoring them
-     * silently. Remove an entry here when the runtime takes the option.
-     */
-    private static void warnUnwired(final AgentOptions options, final Consumer<String> log)
-    {
-        final List<String> unwired = new ArrayList<>();
-        if (null != options.trace())
-        {
-            unwired.add("trace");
-        }
-        if (!unwired.isEmpty())
-        {
-            log.accept("goroutines: these options do not reach the runtime yet, which keeps its defaults for" +
-                " them: " + String.join(", ", unwired));
-        }
     }
 }

@@ -31,6 +31,9 @@ final class SchedulerLink
     /** The runtime's dump on a signal: static {@code configure(String signal)}. */
     static final String DUMP_SIGNAL_CLASS = "io.goroutines.internal.diag.DumpSignal";
 
+    /** The runtime's trace file: static {@code configure(String file)}. */
+    static final String TRACE_CLASS = "io.goroutines.internal.diag.Trace";
+
     /** The runtime's JMX MBean: static {@code configure(String on)}. */
     static final String MBEAN_CLASS = "io.goroutines.internal.diag.GoroutinesMBean";
 

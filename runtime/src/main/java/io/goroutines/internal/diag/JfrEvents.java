@@ -55,10 +55,10 @@ public final class JfrEvents implements Events.Sink
                 @Override
                 public void recordingStateChanged(final Recording recording)
                 {
-                    Events.sink(anyRunning() ? sink : null);
+                    Events.jfr(anyRunning() ? sink : null);
                 }
             });
-            Events.sink(FlightRecorder.isInitialized() && anyRunning() ? sink : null);
+            Events.jfr(FlightRecorder.isInitialized() && anyRunning() ? sink : null);
         }
         catch (final RuntimeException | LinkageError ex)
         {

@@ -38,6 +38,12 @@ public final class Carrier extends Thread
     /** Whether the hand-off makes this carrier a spinning one (written before {@link #nextp}). */
     boolean grantSpinning;
 
+    /** When the goroutine's current slice on this carrier began, for the trace; 0 when none. Owner only. */
+    long sliceFromNs;
+
+    /** The P of that slice (-1: none). Owner thread only. */
+    int sliceP;
+
     /** State of this carrier's xorshift generator (steal order). Owner thread only. */
     private int seed;
 

@@ -411,6 +411,10 @@ public final class Sched
         }
         else if (G.PINNED == state)
         {
+            if (Events.on)
+            {
+                Events.unpark(g);
+            }
             LockSupport.unpark(g.carrier);
         }
     }
@@ -558,6 +562,10 @@ public final class Sched
         if (0 == c.blockingDepth++)
         {
             g.waitReason = "syscall";
+            if (Events.on)
+            {
+                Events.stop(c, g, "syscall");
+            }
             sched.enterSyscall(c);
         }
         try
@@ -570,6 +578,10 @@ public final class Sched
             {
                 g.waitReason = null;
                 sched.exitSyscall(c, g);
+                if (Events.on)
+                {
+                    Events.run(c);
+                }
             }
         }
     }
@@ -619,6 +631,10 @@ public final class Sched
             outcome.set(null == failure ? 1 : 2);
             LockSupport.unpark(waiter);
         };
+        if (Events.on)
+        {
+            Events.start(g);
+        }
         sched.live.incrementAndGet();
         sched.ready(g, false);
         boolean interrupted = false;
@@ -1598,6 +1614,10 @@ public final class Sched
         {
             c.p.schedTick++; // a new time slice (runnext inherits the current one, as in Go)
         }
+        if (Events.on)
+        {
+            Events.run(c);
+        }
         for (;;)
         {
             g.sig = g.started ? G.SIG_RESUME : g.armedRoot ? Tokens.RUN : G.SIG_NONE;
@@ -1614,13 +1634,25 @@ public final class Sched
             if (null == failure && G.SIG_UNWIND == g.sig)
             {
                 g.sig = G.SIG_NONE;
+                if (Events.on) // still owned: once committed, another carrier may run it
+                {
+                    Events.stop(c, g, G.ACTION_YIELD == g.unwindAction ? "yield" : g.waitReason);
+                }
                 if (commit(c, g))
                 {
+                    if (Events.on)
+                    {
+                        Events.run(c);
+                    }
                     continue; // woken while it unwound: resume it on this carrier at once
                 }
             }
             else
             {
+                if (Events.on)
+                {
+                    Events.stop(c, g, null == failure ? "end" : "panic");
+                }
                 finish(g, failure);
             }
             break;
@@ -1729,6 +1761,11 @@ public final class Sched
         }
         final Carrier c = (Carrier)Thread.currentThread();
         final Sched sched = get();
+        if (Events.on)
+        {
+            Events.pin(g);
+            Events.stop(c, g, "pinned"); // before the P goes: its next slice starts after this one
+        }
         if (0 == c.blockingDepth)
         {
             sched.handoffNow(c); // it blocks for an unknown time: the P goes to the others at once
@@ -1736,10 +1773,6 @@ public final class Sched
         final long deadlineNs = timeoutNs > 0 ? System.nanoTime() + timeoutNs : 0;
         boolean interrupted = false;
         sched.stats.pinnedParks.increment();
-        if (Events.on)
-        {
-            Events.pin(g);
-        }
         final GRecord r = null == g.record ? g.record = sched.allgs.register(g) : g.record;
         r.parked(g.waitReason, sched.coarseNs, g.frames, timeoutNs > 0);
         g.casState(G.RUNNING, G.PINNED); // then read the permit: pairs with svPermit -> state read in unpark
@@ -1769,6 +1802,10 @@ public final class Sched
         if (0 == c.blockingDepth) // inside Go.blocking the section's end takes a P back, not this park
         {
             sched.exitSyscall(c, g);
+            if (Events.on)
+            {
+                Events.run(c);
+            }
         }
     }
 }
