@@ -1,6 +1,7 @@
 package io.goroutines.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -106,6 +107,17 @@ class SchedulerIT
         assertTrue(number(line, "woke after (\\d+) ms") < 1000, result.describe());
         assertTrue(result.stderr().contains("without reaching a preemption point"), result.describe());
         assertTrue(result.stderr().contains("SchedulerApp.plainSpin("), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldReplacePOfGoroutineBlockedInPlainCodeWithoutCallingItALoop(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent("procs=1").timeout(Duration.ofSeconds(90))
+            .main(SchedulerApp.class, "plain-sleep").run();
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(number(result.stdout().strip(), "woke after (\\d+) ms") < 1000, result.describe());
+        assertFalse(result.stderr().contains("without reaching a preemption point"), result.describe());
     }
 
     @ParameterizedTest

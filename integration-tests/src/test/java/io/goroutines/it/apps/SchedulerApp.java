@@ -54,6 +54,9 @@ public final class SchedulerApp
             case "runaway":
                 runawayHandOff();
                 break;
+            case "plain-sleep":
+                plainSleepHandOff();
+                break;
             case "runaway-cap":
                 runawayCap();
                 break;
@@ -357,10 +360,38 @@ public final class SchedulerApp
         final long start = System.nanoTime();
         Go.sleep(Duration.ofMillis(50)); // needs the P that the spinner holds: wakes once it is replaced
         final long ms = (System.nanoTime() - start) / 1_000_000;
-        Go.sleep(Duration.ofMillis(1300)); // long enough for the report (after 1 s)
+        Go.sleep(Duration.ofMillis(2000)); // long enough for the report (after 1 s, and 50 ms of its CPU time)
         stop.set(true);
         wg.await();
         System.out.println("runaway: main woke after " + ms + " ms next to a goroutine spinning in plain code");
+    }
+
+    /**
+     * A goroutine blocks its carrier in {@code Thread.sleep} for 1.5 s without {@code Go.blocking}: its P
+     * is replaced as a runaway's, so main wakes from a 50 ms sleep on time, but it burns no CPU, so it
+     * is not reported as a loop without preemption points.
+     */
+    @Goroutine
+    private static void plainSleepHandOff() throws Exception
+    {
+        final AtomicBoolean started = new AtomicBoolean();
+        final WaitGroup wg = new WaitGroup();
+        wg.add(1);
+        Go.go(() ->
+        {
+            started.set(true);
+            Thread.sleep(1500);
+            wg.done();
+        });
+        while (!started.get())
+        {
+            Go.gosched();
+        }
+        final long start = System.nanoTime();
+        Go.sleep(Duration.ofMillis(50)); // needs the P that the sleeper holds
+        final long ms = (System.nanoTime() - start) / 1_000_000;
+        wg.await();
+        System.out.println("plain-sleep: main woke after " + ms + " ms next to a goroutine sleeping in plain code");
     }
 
     /** Spins in plain code (no preemption point) for {@code ms}, counting how many do so at once. */

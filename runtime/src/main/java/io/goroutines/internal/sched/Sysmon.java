@@ -1,5 +1,7 @@
 package io.goroutines.internal.sched;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -12,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  *       and rewritten code yields at its next loop back-edge. A goroutine that is still running a
  *       whole slice after that (two in all) is a runaway, in code that was not rewritten and so has
  *       no preemption point: its P is replaced ({@link Sched#replaceRunaway(P)}), so that the others
- *       run, and once it has run a second it is reported, once per site.</li>
+ *       run, and once it has run a second (and burnt CPU time all along, see {@link #REPORT_CPU_NS})
+ *       it is reported, once per site.</li>
  *   <li><b>SYSCALL</b> (inside {@code Go.blocking}) with the same {@code syscallTick} since the last
  *       pass (at least 20 us): the P is retaken and handed off ({@link Sched#handoffp(P)}), except
  *       that one with nothing queued is left up to 10 ms while other carriers spin or idle, as Go's
@@ -46,6 +49,15 @@ final class Sysmon implements Runnable
      * worth a report; a loop stuck for a second is.
      */
     private static final long REPORT_AFTER_NS = 1_000_000_000L;
+    /**
+     * CPU time a runaway must burn between two samples of the same top frame before it is reported:
+     * rewritten code that was asked to yield reaches a preemption point within microseconds of CPU
+     * time, so one that burnt this much is in a loop without any; a goroutine that only looked stuck
+     * because the OS did not run its carrier (an oversubscribed machine), or that blocks its carrier
+     * in the kernel (a plain {@code Thread.sleep}, a socket read outside {@code Go.blocking}), burns
+     * none. Either way its P is replaced; only the report needs the evidence.
+     */
+    private static final long REPORT_CPU_NS = 50_000_000L;
     /** Frames printed in a runaway report. */
     private static final int REPORT_FRAMES = 12;
 
@@ -74,6 +86,8 @@ final class Sysmon implements Runnable
     private G sampledG;
     /** Top frame of that sample. */
     private String sampledTop;
+    /** CPU time of that runaway's carrier at the sample, or -1 when the JVM does not measure it. */
+    private long sampledCpuNs;
     /** Runaway sites already reported (top frame). */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -316,7 +330,8 @@ final class Sysmon implements Runnable
      * transformed): the JVM's work and the agent's, never rewritten, often tens of milliseconds at
      * start-up, seconds on a loaded machine. Then it is looked at again on the next pass. A site is
      * reported only when two samples in a row show the same top frame: a goroutine stuck in one
-     * loop does, start-up code that runs through many methods (linking lambdas between them) does not.
+     * loop does, start-up code that runs through many methods (linking lambdas between them) does not;
+     * and only when its carrier burnt {@link #REPORT_CPU_NS} of CPU time in between.
      *
      * @return whether the runaway needs no further look
      */
@@ -338,12 +353,17 @@ final class Sysmon implements Runnable
             }
         }
         final String site = stack.length > 0 ? stack[0].toString() : "unknown";
-        final boolean confirmed = g == sampledG && site.equals(sampledTop);
-        sampledG = g;
-        sampledTop = site;
-        if (!confirmed)
+        final long cpuNs = cpuNs(m);
+        if (g != sampledG || !site.equals(sampledTop))
         {
+            sampledG = g;
+            sampledTop = site;
+            sampledCpuNs = cpuNs;
             return false;
+        }
+        if (cpuNs >= 0 && sampledCpuNs >= 0 && cpuNs - sampledCpuNs < REPORT_CPU_NS)
+        {
+            return false; // not burning CPU (yet): descheduled or blocked, not (yet) seen looping
         }
         if (!reported.add(site))
         {
@@ -361,5 +381,12 @@ final class Sysmon implements Runnable
         System.err.print(sb);
         System.err.flush();
         return true;
+    }
+
+    /** CPU time the thread has used, or -1 when the JVM does not measure it. */
+    private static long cpuNs(final Thread t)
+    {
+        final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        return mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() ? mx.getThreadCpuTime(t.getId()) : -1;
     }
 }
