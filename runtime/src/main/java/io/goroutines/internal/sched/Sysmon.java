@@ -1,5 +1,7 @@
 package io.goroutines.internal.sched;
 
+import io.goroutines.internal.stack.MethodRegistry;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Set;
@@ -331,7 +333,8 @@ final class Sysmon implements Runnable
      * start-up, seconds on a loaded machine. Then it is looked at again on the next pass. A site is
      * reported only when two samples in a row show the same top frame: a goroutine stuck in one
      * loop does, start-up code that runs through many methods (linking lambdas between them) does not;
-     * and only when its carrier burnt {@link #REPORT_CPU_NS} of CPU time in between.
+     * and only when its carrier burnt {@link #REPORT_CPU_NS} of CPU time in between. The runtime's
+     * own loops are not reported.
      *
      * @return whether the runaway needs no further look
      */
@@ -351,6 +354,10 @@ final class Sysmon implements Runnable
             {
                 return false;
             }
+        }
+        if (inRuntime(stack))
+        {
+            return false; // the runtime's own loops end (closing a channel that a million wait on)
         }
         final String site = stack.length > 0 ? stack[0].toString() : "unknown";
         final long cpuNs = cpuNs(m);
@@ -381,6 +388,23 @@ final class Sysmon implements Runnable
         System.err.print(sb);
         System.err.flush();
         return true;
+    }
+
+    /**
+     * Whether the innermost frame outside the JDK is the runtime's (a channel's close waking a
+     * million waiters, say): long but finite, and nothing the user could annotate.
+     */
+    static boolean inRuntime(final StackTraceElement[] stack)
+    {
+        for (final StackTraceElement e : stack)
+        {
+            final String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun."))
+            {
+                return MethodRegistry.isRuntimeClass(c.replace('.', '/'));
+            }
+        }
+        return false;
     }
 
     /** CPU time the thread has used, or -1 when the JVM does not measure it. */
