@@ -179,7 +179,7 @@ public final class Deadlocks
             final GRecord r = g.record;
             // one with a permit was woken: its carrier (pinned) or its waker (parked) is on its way
             if (G.WAITING != s && G.PINNED != s || null == r || "syscall".equals(r.reason) ||
-                0 != g.lvPermit() || G.PINNED == s && r.timed)
+                0 != g.lvPermit() || G.PINNED == s && r.timed())
             {
                 awake[0] = true;
             }

@@ -28,10 +28,12 @@ public final class GRecord extends WeakReference<G>
     public final String createdBy;
     /** Wait reason of the last park (Go's words). */
     String reason;
-    /** Coarse {@code nanoTime} when the last park began. */
-    long waitSinceNs;
-    /** Whether the last park has a timeout of its own (a pinned timed park: no heap timer shows it). */
-    boolean timed;
+    /**
+     * Coarse {@code nanoTime} when the last park began, its lowest bit replaced by whether that park
+     * has a timeout of its own (a pinned timed park: no heap timer shows it). One field rather than
+     * two keeps the record at 64 bytes instead of 72; a nanosecond does not matter to a coarse clock.
+     */
+    private long waitSinceAndTimed;
     /** Method id of the innermost frame outside the runtime at the last park, 0 when unknown. */
     int waitMethod;
     /** Call-site id in that method. */
@@ -53,8 +55,7 @@ public final class GRecord extends WeakReference<G>
     void parked(final String why, final long nowNs, final Frames frames, final boolean withTimeout)
     {
         reason = why;
-        timed = withTimeout;
-        waitSinceNs = nowNs;
+        waitSinceAndTimed = nowNs & ~1L | (withTimeout ? 1L : 0L);
         final int depth = frames.depth();
         int k = 0;
         while (k < depth - 1 && MethodRegistry.isRuntime(frames.methodAt(k)))
@@ -74,7 +75,13 @@ public final class GRecord extends WeakReference<G>
     /** Coarse {@code nanoTime} when the last park began. */
     public long waitSinceNs()
     {
-        return waitSinceNs;
+        return waitSinceAndTimed & ~1L;
+    }
+
+    /** Whether the last park has a timeout of its own (a pinned timed park). */
+    boolean timed()
+    {
+        return 0 != (waitSinceAndTimed & 1L);
     }
 
     /** The wait site of the last park as a frame ({@code Main.run(Main.java:42)}), or null. */

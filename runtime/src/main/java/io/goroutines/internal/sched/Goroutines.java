@@ -156,7 +156,7 @@ public final class Goroutines
     private static long waited(final G g, final long now)
     {
         final GRecord r = g.record;
-        return null == r ? 0 : Math.max(0, now - r.waitSinceNs);
+        return null == r ? 0 : Math.max(0, now - r.waitSinceNs());
     }
 
     private static Info info(final G g, final String status, final long waitNs, final List<String> frames)
