@@ -12,6 +12,12 @@ public final class Events
     /** Whether anybody listens: only then are events built. */
     public static volatile boolean on;
 
+    /**
+     * Whether the trace listens: only then does the scheduler time each stretch a goroutine runs
+     * ({@link #run(Carrier)}, {@link #stop(Carrier, G, String)}; two clock reads that JFR does not need).
+     */
+    public static volatile boolean slices;
+
     /** Where events go while {@link #on}: {@link #jfr}, {@link #trace}, or both. */
     static volatile Sink sink;
 
@@ -81,6 +87,7 @@ public final class Events
         final Sink j = jfr;
         final Sink t = trace;
         sink = null == j ? t : null == t ? j : new Tee(j, t);
+        slices = null != t;
         on = null != sink;
     }
 

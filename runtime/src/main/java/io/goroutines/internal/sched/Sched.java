@@ -562,7 +562,7 @@ public final class Sched
         if (0 == c.blockingDepth++)
         {
             g.waitReason = "syscall";
-            if (Events.on)
+            if (Events.slices)
             {
                 Events.stop(c, g, "syscall");
             }
@@ -578,7 +578,7 @@ public final class Sched
             {
                 g.waitReason = null;
                 sched.exitSyscall(c, g);
-                if (Events.on)
+                if (Events.slices)
                 {
                     Events.run(c);
                 }
@@ -1614,7 +1614,7 @@ public final class Sched
         {
             c.p.schedTick++; // a new time slice (runnext inherits the current one, as in Go)
         }
-        if (Events.on)
+        if (Events.slices)
         {
             Events.run(c);
         }
@@ -1634,13 +1634,13 @@ public final class Sched
             if (null == failure && G.SIG_UNWIND == g.sig)
             {
                 g.sig = G.SIG_NONE;
-                if (Events.on) // still owned: once committed, another carrier may run it
+                if (Events.slices) // still owned: once committed, another carrier may run it
                 {
                     Events.stop(c, g, G.ACTION_YIELD == g.unwindAction ? "yield" : g.waitReason);
                 }
                 if (commit(c, g))
                 {
-                    if (Events.on)
+                    if (Events.slices)
                     {
                         Events.run(c);
                     }
@@ -1649,7 +1649,7 @@ public final class Sched
             }
             else
             {
-                if (Events.on)
+                if (Events.slices)
                 {
                     Events.stop(c, g, null == failure ? "end" : "panic");
                 }
@@ -1764,6 +1764,9 @@ public final class Sched
         if (Events.on)
         {
             Events.pin(g);
+        }
+        if (Events.slices)
+        {
             Events.stop(c, g, "pinned"); // before the P goes: its next slice starts after this one
         }
         if (0 == c.blockingDepth)
@@ -1802,7 +1805,7 @@ public final class Sched
         if (0 == c.blockingDepth) // inside Go.blocking the section's end takes a P back, not this park
         {
             sched.exitSyscall(c, g);
-            if (Events.on)
+            if (Events.slices)
             {
                 Events.run(c);
             }
