@@ -523,13 +523,13 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     }
 
     /** Queues a waiter of a select case; lock held. */
-    void enqueueLocked(final Sudog s)
+    void enqueueLocked(final SelectEntry s)
     {
         (s.isSend ? sendq : recvq).add(s);
     }
 
     /** Removes a waiter of a select case if it is still queued; lock held. */
-    void dequeueLocked(final Sudog s)
+    void dequeueLocked(final SelectEntry s)
     {
         (s.isSend ? sendq : recvq).remove(s);
     }

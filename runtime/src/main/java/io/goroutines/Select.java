@@ -166,7 +166,7 @@ public final class Select
             {
                 selector.await(null, poll.lockOrder);
             }
-            final Sudog winner = selector.winner();
+            final SelectEntry winner = selector.winner();
             selector.dequeueAllBut(winner);
             chosen = winner.caseIndex;
             value = winner.item;
@@ -387,7 +387,7 @@ public final class Select
             for (final int k : pollOrder)
             {
                 final Case c = cases[k];
-                final Sudog s = new Sudog(selector, c.chan, k, SEND == c.kind, c.value);
+                final SelectEntry s = new SelectEntry(selector, c.chan, k, SEND == c.kind, c.value);
                 selector.entries[k] = s;
                 c.chan.enqueueLocked(s);
             }

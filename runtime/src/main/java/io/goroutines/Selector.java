@@ -35,7 +35,7 @@ final class Selector extends Waiter
     }
 
     /** The entries queued, by case index (null for cases not queued). */
-    final Sudog[] entries;
+    final SelectEntry[] entries;
     /** The case's sudog that committed the select, {@link #WITHDRAWN}, or null while undecided. */
     private volatile Object winner;
 
@@ -48,25 +48,25 @@ final class Selector extends Waiter
     Selector(final String reason, final int cases)
     {
         super(reason);
-        this.entries = new Sudog[cases];
+        this.entries = new SelectEntry[cases];
     }
 
     /** Commits the select to the case of {@code s}; false when it had committed already. */
-    boolean claim(final Sudog s)
+    boolean claim(final SelectEntry s)
     {
         return WINNER.compareAndSet(this, null, s);
     }
 
     /** The case that committed the select; call once {@link #isDone()}. */
-    Sudog winner()
+    SelectEntry winner()
     {
-        return (Sudog)winner;
+        return (SelectEntry)winner;
     }
 
     /** Removes every queued entry but {@code keep} from its channel (Go's selectgo pass 3). */
-    void dequeueAllBut(final Sudog keep)
+    void dequeueAllBut(final SelectEntry keep)
     {
-        for (final Sudog s : entries)
+        for (final SelectEntry s : entries)
         {
             if (null != s && keep != s)
             {

@@ -5,14 +5,15 @@ import io.goroutines.internal.sched.Waiter;
 
 /**
  * A goroutine or thread waiting on one channel, with its element slot (Go's {@code sudog}). A plain
- * send or receive parks on its own sudog; a {@link Select} queues one per case and parks on their
- * {@link Selector}.
+ * send or receive parks on its own sudog; a {@link Select} queues one per case ({@link SelectEntry},
+ * which knows its case) and parks on their {@link Selector}. The select's fields live in the subclass
+ * so that a plain waiter, the one a parked goroutine usually holds, takes 48 bytes, not 64.
  *
  * <p>Fields other than the final ones are guarded by the lock of the channel the sudog is queued on
  * until the sudog is finished; after that they belong to the waiter, which reads them once its
  * parker is done (the done flag's release store orders them).
  */
-final class Sudog extends Waiter
+class Sudog extends Waiter
 {
     /** The value a sender offers, or the one a receiver got. */
     Object item;
@@ -20,41 +21,40 @@ final class Sudog extends Waiter
     boolean success;
     /** Next sudog to wake in a {@link Served} list. */
     Sudog wakeLink;
-    /** The select this entry belongs to, or null for a plain send or receive. */
-    final Selector sel;
-    /** The channel of a select entry (null for a plain one: it knows its channel). */
-    final Chan<?> chan;
-    /** Index of the select case, or -1. */
-    final int caseIndex;
-    /** Whether this entry waits to send (a select entry's queue; plain ones know their queue). */
-    final boolean isSend;
 
     /** A plain send ({@code item} is the value) or receive ({@code item} is null) of the current goroutine or thread. */
     Sudog(final Object item, final String reason)
     {
         super(reason);
         this.item = item;
-        this.sel = null;
-        this.chan = null;
-        this.caseIndex = -1;
-        this.isSend = null != item;
     }
 
-    /** The entry of one case of a select, for the same goroutine or thread as {@code sel}. */
-    Sudog(final Selector sel, final Chan<?> chan, final int caseIndex, final boolean isSend, final Object item)
+    /** An entry of a select ({@link SelectEntry}), parked under its selector. */
+    Sudog(final Object item, final Selector sel)
     {
         super(sel, sel.reason());
         this.item = item;
-        this.sel = sel;
-        this.chan = chan;
-        this.caseIndex = caseIndex;
-        this.isSend = isSend;
     }
 
     /** Whether this is a select's entry. */
     boolean isSelectCase()
     {
-        return null != sel;
+        return false;
+    }
+
+    /**
+     * Whether a waker that took this waiter from its queue may serve it: always for a plain one; for
+     * a select's entry, only when this claim commits the select to it. Lock of the channel held.
+     */
+    boolean claim()
+    {
+        return true;
+    }
+
+    /** Marks the parker done: this sudog, or a select entry's selector. */
+    void markDone()
+    {
+        complete();
     }
 
     /**
@@ -65,14 +65,7 @@ final class Sudog extends Waiter
     {
         this.item = item;
         this.success = success;
-        if (null == sel)
-        {
-            complete();
-        }
-        else
-        {
-            sel.complete();
-        }
+        markDone();
     }
 
     /**
@@ -87,7 +80,7 @@ final class Sudog extends Waiter
         for (;;)
         {
             final Sudog s = (Sudog)q.poll();
-            if (null == s || null == s.sel || s.sel.claim(s))
+            if (null == s || s.claim())
             {
                 return s;
             }
