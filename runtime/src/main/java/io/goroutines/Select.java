@@ -16,8 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>a random poll order (Fisher-Yates over the cases whose channel is not null), so that among
  *       ready cases each is chosen with equal probability;</li>
  *   <li>a lock order: the distinct channels sorted by {@link Chan#lockOrder()}; all their locks are
- *       taken in that order (nested monitors, so they are always released, and two selects never
- *       wait on each other's locks);</li>
+ *       taken in that order (so two selects never wait on each other's locks) and released in
+ *       reverse order in a {@code finally}, so that they are released whatever happens;</li>
  *   <li>pass 1, all locks held: the first ready case in poll order commits (a waiting peer is served
  *       directly, or the buffer used; a closed channel makes a receive ready with {@code (null,
  *       false)} and a send fail with "send on closed channel"). None ready: with a default, the
@@ -150,7 +150,7 @@ public final class Select
             return;
         }
         final Poll poll = new Poll(cases);
-        poll.lockAndPoll(0);
+        poll.lockAndPoll();
         poll.served.wakeAll();
         int chosen = poll.chosen;
         Object value = poll.value;
@@ -329,17 +329,29 @@ public final class Select
             }
         }
 
-        /** Takes the lock of {@code lockOrder[i]} and the ones after it, then polls. */
-        void lockAndPoll(final int i)
+        /**
+         * Takes the locks of all the channels in lock order, polls, and releases them in reverse
+         * order; also when polling throws, or taking a lock does (then it was not taken).
+         */
+        void lockAndPoll()
         {
-            if (i == lockOrder.length)
+            final Chan<?>[] chans = lockOrder;
+            int held = 0;
+            try
             {
+                while (held < chans.length)
+                {
+                    chans[held].lock.lock();
+                    held++;
+                }
                 pollLocked();
-                return;
             }
-            synchronized (lockOrder[i].lock)
+            finally
             {
-                lockAndPoll(i + 1);
+                while (held > 0)
+                {
+                    chans[--held].lock.unlock();
+                }
             }
         }
 

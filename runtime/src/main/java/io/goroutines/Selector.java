@@ -1,5 +1,6 @@
 package io.goroutines;
 
+import io.goroutines.internal.sched.RtLock;
 import io.goroutines.internal.sched.Waiter;
 
 import java.lang.invoke.MethodHandles;
@@ -10,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * {@code selectDone} flag). Each case has its own {@link Sudog} queued on its channel; the first
  * waker to claim the selector (one CAS of {@link #winner}) commits the select to that case, and every
  * other waker drops its entry. A plain thread that is interrupted, or a pinned park that throws,
- * claims it for nobody ({@link #withdraw(Object)}), so that no case can commit after it gave up.
+ * claims it for nobody ({@link #withdraw(RtLock)}), so that no case can commit after it gave up.
  *
  * <p>Invariants: {@code winner} goes from null to a case's sudog or to {@link #WITHDRAWN}, once; the
  * selector is done only after its winner was set.
@@ -70,9 +71,14 @@ final class Selector extends Waiter
         {
             if (null != s && keep != s)
             {
-                synchronized (s.chan.lock)
+                s.chan.lock.lock();
+                try
                 {
                     s.chan.dequeueLocked(s);
+                }
+                finally
+                {
+                    s.chan.lock.unlock();
                 }
             }
         }
@@ -80,7 +86,7 @@ final class Selector extends Waiter
 
     /** Gives up unless a case committed first: then no case can commit any more. */
     @Override
-    protected boolean withdraw(final Object lock)
+    protected boolean withdraw(final RtLock lock)
     {
         if (WINNER.compareAndSet(this, null, WITHDRAWN))
         {

@@ -229,11 +229,7 @@ class ChanLinearizabilityTest
     private static boolean allWaiting(final Chan<Integer> ch, final int parties, final AtomicInteger finished)
     {
         final int running = parties - finished.get();
-        final int waiting;
-        synchronized (ch.lock)
-        {
-            waiting = ch.recvWaiting() + ch.sendWaiting();
-        }
+        final int waiting = ch.waiting();
         return running > 0 && running == waiting;
     }
 

@@ -1,6 +1,7 @@
 package io.goroutines.sync;
 
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.internal.sched.RtLock;
 import io.goroutines.internal.sched.WaitQueue;
 import io.goroutines.internal.sched.Waiter;
 
@@ -44,7 +45,7 @@ public final class Cond
     /** Go's {@code L}: held while observing or changing the condition. */
     private final Mutex mutex;
     /** Guards {@link #waiters}. */
-    private final Object lock = new Object();
+    private final RtLock lock = new RtLock();
     /** Goroutines and threads in {@link #await()}, oldest first. Guarded by lock. */
     private final WaitQueue waiters = new WaitQueue();
 
@@ -93,7 +94,8 @@ public final class Cond
     public void signal()
     {
         final Waiter w;
-        synchronized (lock)
+        lock.lock();
+        try
         {
             w = waiters.poll();
             if (null == w)
@@ -102,6 +104,10 @@ public final class Cond
             }
             w.complete();
         }
+        finally
+        {
+            lock.unlock();
+        }
         w.wake();
     }
 
@@ -109,7 +115,8 @@ public final class Cond
     public void broadcast()
     {
         final Waiter head;
-        synchronized (lock)
+        lock.lock();
+        try
         {
             head = waiters.pollAll();
             for (Waiter w = head; null != w; w = w.chained())
@@ -117,15 +124,24 @@ public final class Cond
                 w.complete();
             }
         }
+        finally
+        {
+            lock.unlock();
+        }
         Waiter.wakeAll(head);
     }
 
     /** Goroutines and threads waiting, for tests. */
     int waiting()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             return waiters.size();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -133,9 +149,14 @@ public final class Cond
     private Waiter enqueue()
     {
         final Waiter w = new Waiter(REASON);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             waiters.add(w);
+        }
+        finally
+        {
+            lock.unlock();
         }
         return w;
     }
@@ -143,9 +164,14 @@ public final class Cond
     /** Takes a waiter back out of the queue (a signal that already completed it stays spent). */
     private void dequeue(final Waiter w)
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             waiters.remove(w);
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 

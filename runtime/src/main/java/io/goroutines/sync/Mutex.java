@@ -1,6 +1,7 @@
 package io.goroutines.sync;
 
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.internal.sched.RtLock;
 import io.goroutines.internal.sched.WaitQueue;
 import io.goroutines.internal.sched.Waiter;
 
@@ -48,7 +49,7 @@ import java.lang.invoke.VarHandle;
  * So {@code STARVING} implies {@code LOCKED}, and seeing {@code LOCKED} clear is enough for a newcomer.
  *
  * <p><b>Waiters that give up.</b> An interrupted plain thread (or a pinned park that throws under
- * {@code pinning=fail}) leaves its queue inside {@link Waiter#await(Object, Object)}, under the lock; it was
+ * {@code pinning=fail}) leaves its queue inside {@link Waiter#await(RtLock, Object)}, under the lock; it was
  * then never chosen by an unlock, because every choice (wake or hand-off) is made under the same
  * lock and completes the waiter. Afterwards it clears {@code WAITERS} (and {@code STARVING}) if the
  * queues are empty. Between the two steps {@code WAITERS} may be stale: that only sends an unlock
@@ -57,8 +58,8 @@ import java.lang.invoke.VarHandle;
  * gives {@code WOKEN} up when it takes the mutex or requeues.
  *
  * <p>Rejected: active spinning before queueing, as Go does on multicore machines: with pinned
- * goroutines and plain threads a spinner burns a carrier the holder may need; the monitor guarding
- * the queues already spins briefly. A waiter count in the state: it would have to be repaired by
+ * goroutines and plain threads a spinner burns a carrier the holder may need; the {@link RtLock}
+ * guarding the queues already spins briefly. A waiter count in the state: it would have to be repaired by
  * every waiter that gives up, which the single bit recomputed from the queues avoids.
  *
  * <p>Invariants (the first three checked by {@link #invariantsLocked()} under {@code -ea}):
@@ -119,7 +120,7 @@ public final class Mutex
     }
 
     /** Guards {@link #requeued} and {@link #waiters}. */
-    private final Object lock = new Object();
+    private final RtLock lock = new RtLock();
     /** Woken waiters that lost to a newcomer, oldest first; served before {@link #waiters}. Guarded by lock. */
     private final WaitQueue requeued = new WaitQueue();
     /** Waiters queued for the first time, oldest first. Guarded by lock. */
@@ -197,9 +198,14 @@ public final class Mutex
     /** Goroutines and threads queued, for tests. */
     int waiting()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             return requeued.size() + waiters.size();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -266,7 +272,8 @@ public final class Mutex
      */
     private MutexWaiter acquireOrQueue(final boolean awoke, final long waitStartNs)
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             for (;;)
             {
@@ -300,6 +307,10 @@ public final class Mutex
                 }
             }
         }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
@@ -323,7 +334,8 @@ public final class Mutex
     /** After a waiter gave up: clears WAITERS (and STARVING, which has nobody left to serve) if no one is queued. */
     private void leftQueue()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (requeued.isEmpty() && waiters.isEmpty())
             {
@@ -338,6 +350,10 @@ public final class Mutex
             }
             assert invariantsLocked();
         }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
@@ -349,7 +365,8 @@ public final class Mutex
      */
     private Waiter unlockSlow()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             for (;;)
             {
@@ -383,6 +400,10 @@ public final class Mutex
                 assert invariantsLocked();
                 return w;
             }
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.goroutines.sync;
 
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.internal.sched.RtLock;
 import io.goroutines.internal.sched.WaitQueue;
 import io.goroutines.internal.sched.Waiter;
 
@@ -96,7 +97,7 @@ public final class RWMutex
     }
 
     /** Guards the queues. */
-    private final Object lock = new Object();
+    private final RtLock lock = new RtLock();
     /** Readers waiting for a writer's claim to go, oldest first. Guarded by lock. */
     private final WaitQueue readers = new WaitQueue();
     /** Writers waiting for another writer's claim, oldest first. Guarded by lock. */
@@ -234,18 +235,28 @@ public final class RWMutex
     /** Readers queued, for tests. */
     int waitingReaders()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             return readers.size();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
     /** Writers queued or draining, for tests. */
     int waitingWriters()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             return writers.size() + drain.size();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -289,7 +300,8 @@ public final class RWMutex
      */
     private Waiter readLockOrQueue()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             for (;;)
             {
@@ -312,6 +324,10 @@ public final class RWMutex
                 }
             }
         }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
@@ -322,7 +338,8 @@ public final class RWMutex
      */
     private WriterWaiter claimOrQueue()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             for (;;)
             {
@@ -341,6 +358,10 @@ public final class RWMutex
                     return w;
                 }
             }
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -369,7 +390,8 @@ public final class RWMutex
      */
     private Waiter writerLeft(final WriterWaiter w)
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (w.claimed)
             {
@@ -378,14 +400,23 @@ public final class RWMutex
             clearWaitersIfIdleLocked();
             return null;
         }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /** After a reader gave up (it has left its queue): clears WAITERS if nobody is queued. */
     private void leftQueue()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             clearWaitersIfIdleLocked();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -414,7 +445,8 @@ public final class RWMutex
      */
     private Waiter rUnlockSlow()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             for (;;)
             {
@@ -437,6 +469,10 @@ public final class RWMutex
                 }
             }
         }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
@@ -447,13 +483,18 @@ public final class RWMutex
      */
     private Waiter unlockSlow()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (WRITER != (state & (WRITER | READERS)))
             {
                 throw new IllegalStateException("sync: Unlock of unlocked RWMutex");
             }
             return releaseClaimLocked();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 

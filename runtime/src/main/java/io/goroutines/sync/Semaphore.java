@@ -5,6 +5,7 @@ import io.goroutines.Received;
 import io.goroutines.Select;
 import io.goroutines.annotation.Goroutine;
 import io.goroutines.context.Context;
+import io.goroutines.internal.sched.RtLock;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -38,7 +39,7 @@ public final class Semaphore
     /** Total tokens. */
     private final long size;
     /** Guards {@link #cur} and {@link #waiters}. */
-    private final Object lock = new Object();
+    private final RtLock lock = new RtLock();
     /** Waiting acquires, oldest first. Guarded by lock. */
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     /** Tokens held. Guarded by lock. */
@@ -72,14 +73,15 @@ public final class Semaphore
     {
         Objects.requireNonNull(ctx, "semaphore: null context");
         checkAmount(n);
-        final Waiter w;
-        synchronized (lock)
+        final RuntimeException err = ctx.err(); // outside the lock: no foreign code runs under it
+        if (null != err)
         {
-            final RuntimeException err = ctx.err();
-            if (null != err)
-            {
-                throw err;
-            }
+            throw err;
+        }
+        final Waiter w;
+        lock.lock();
+        try
+        {
             if (size - cur >= n && waiters.isEmpty())
             {
                 cur += n;
@@ -90,6 +92,10 @@ public final class Semaphore
             {
                 waiters.addLast(w);
             }
+        }
+        finally
+        {
+            lock.unlock();
         }
         final boolean[] granted = new boolean[1];
         // A doomed request (n > size) waits for the context alone: it must not hold up others.
@@ -118,7 +124,8 @@ public final class Semaphore
     public boolean tryAcquire(final long n)
     {
         checkAmount(n);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (size - cur >= n && waiters.isEmpty())
             {
@@ -126,6 +133,10 @@ public final class Semaphore
                 return true;
             }
             return false;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -137,7 +148,8 @@ public final class Semaphore
     public void release(final long n)
     {
         checkAmount(n);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (n > cur)
             {
@@ -146,30 +158,45 @@ public final class Semaphore
             cur -= n;
             notifyWaitersLocked();
         }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /** Tokens held now, for tests and metrics. */
     public long held()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             return cur;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
     /** Acquires waiting now, for tests and metrics. */
     public int waiting()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             return waiters.size();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
     /** The context ended: leave the queue, or give back the tokens granted meanwhile. */
     private void withdraw(final Waiter w)
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             final Received<Void> r = w.ready().tryRecv();
             if (null != r) // closed: granted after the context ended
@@ -184,6 +211,10 @@ public final class Semaphore
             {
                 notifyWaitersLocked(); // the head blocked the others; they may fit now
             }
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 

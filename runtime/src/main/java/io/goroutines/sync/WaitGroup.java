@@ -1,6 +1,7 @@
 package io.goroutines.sync;
 
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.internal.sched.RtLock;
 import io.goroutines.internal.sched.WaitQueue;
 import io.goroutines.internal.sched.Waiter;
 
@@ -42,7 +43,7 @@ public final class WaitGroup
     }
 
     /** Guards {@link #waiters}. */
-    private final Object lock = new Object();
+    private final RtLock lock = new RtLock();
     /** Goroutines and threads in {@link #await()}. Guarded by lock. */
     private final WaitQueue waiters = new WaitQueue();
     /** The counter. */
@@ -75,7 +76,8 @@ public final class WaitGroup
             // queued before it: a waiter of the next round (after a new add) can never be released
             // by a late done() of this one.
             final Waiter head;
-            synchronized (lock)
+            lock.lock();
+            try
             {
                 if (!COUNT.compareAndSet(this, c, 0))
                 {
@@ -86,6 +88,10 @@ public final class WaitGroup
                 {
                     w.complete();
                 }
+            }
+            finally
+            {
+                lock.unlock();
             }
             Waiter.wakeAll(head);
             return;
@@ -122,9 +128,14 @@ public final class WaitGroup
     /** Goroutines and threads waiting, for tests. */
     int waiting()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             return waiters.size();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -135,7 +146,8 @@ public final class WaitGroup
         {
             return null;
         }
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (0 == count) // read under the lock: pairs with the zero CAS -> lock in add
             {
@@ -144,6 +156,10 @@ public final class WaitGroup
             final Waiter w = new Waiter("sync.WaitGroup.Wait");
             waiters.add(w);
             return w;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 }

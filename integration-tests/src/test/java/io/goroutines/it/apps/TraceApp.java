@@ -99,6 +99,12 @@ public final class TraceApp
             wg.done();
         });
         wg.await();
+        // done() comes before a goroutine's end: wait until they have ended (their last slice is
+        // recorded before they stop counting), or the exit may race with their end
+        while (Go.numGoroutine() > 1)
+        {
+            Go.sleep(Duration.ofMillis(1));
+        }
         System.out.println(DONE);
     }
 }

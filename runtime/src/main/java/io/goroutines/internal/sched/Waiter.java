@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Protocol, for a primitive whose state is guarded by a lock object:
  * <ol>
  *   <li>the waiter, holding the lock, sees it must wait and adds itself to a {@link WaitQueue};</li>
- *   <li>it releases the lock and calls {@link #await(Object, Object)}, which parks until {@link #isDone()};</li>
+ *   <li>it releases the lock and calls {@link #await(RtLock, Object)}, which parks until {@link #isDone()};</li>
  *   <li>a waker, holding the lock, removes it from the queue, fills in the result and calls
  *       {@link #complete()}; after releasing the lock it calls {@link #wake()}.</li>
  * </ol>
@@ -130,7 +130,7 @@ public class Waiter
      * @throws CancellationException when a plain thread was interrupted and gave up its place
      */
     @Goroutine
-    public final void await(final Object lock, final Object on)
+    public final void await(final RtLock lock, final Object on)
     {
         final G self = g;
         if (null != self)
@@ -190,15 +190,20 @@ public class Waiter
      * @param lock the lock that guards the queue this waiter is in
      * @return true when the waiter left (it will never be served), false when it was served
      */
-    protected boolean withdraw(final Object lock)
+    protected boolean withdraw(final RtLock lock)
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (null != queue)
             {
                 queue.remove(this);
                 return true;
             }
+        }
+        finally
+        {
+            lock.unlock();
         }
         return false;
     }
