@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * channels at one instant, and a select with a default never misses a case that was ready throughout.
  *
  * <p>The lock is the runtime's {@link RtLock} (Go's futex mutex: a CAS, bounded spinning with rare
- * checks, a few yields, then sleep), only ever taken in small plain (not rewritten) methods with
- * nothing suspendable inside, so it never pins. It replaced a private object's monitor, which
+ * checks, a few yields, then sleep), only ever held around code with nothing suspendable in it,
+ * so it is never held across a park. It replaced a private object's monitor, which
  * inflates under contention: ChanContended 16,870 -> 10,559 ns per block of 200 (means of three
  * alternating JMH runs each on this 2-core machine), ProdCons with capacity 100 157 -> 126 ns.
  * Rejected: a spin-only lock (a preempted holder makes every other carrier burn its slice); a

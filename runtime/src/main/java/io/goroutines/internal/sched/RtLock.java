@@ -44,9 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  * still catch a lock that was held only briefly. Measured on two plain threads hammering one lock
  * ({@code RtLockBench}, ns per section and thread; 2-core Xeon at 2.5 GHz, Java 17; ranges over
  * runs): a check after every pause (100 checks) 310, checks every 60 pauses 95-113, this backoff
- * RTLOCK_FIG, the monitor the runtime used before MONITOR_FIG, a non-fair {@code ReentrantLock}
- * REENTRANT_FIG; on a channel shared by two threads ({@code ChanThreadsBench.contended}, ns per
- * operation and thread): 254, 75-80, CHAN_AFTER_FIG and CHAN_BEFORE_FIG. Fixed gaps of 60 pauses did
+ * 130-148, the monitor the runtime used before 182-261, a non-fair {@code ReentrantLock}
+ * 270-408; on a channel shared by two threads ({@code ChanThreadsBench.contended}, ns per
+ * operation and thread): 254, 75-80, 88-95 and 133-194 with the monitor. Fixed gaps of 60 pauses did
  * best there but cost about 10% in {@code SelectBench.goroutinesProdCons}, whose selects hold three
  * locks at once and wait on held locks often; the backoff is even with the monitor there.
  *
