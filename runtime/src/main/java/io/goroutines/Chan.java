@@ -757,6 +757,6 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
 
     private static boolean selectHead(final WaitQueue q)
     {
-        return ((Sudog)q.peek()).isSelectCase();
+        return q.peek() instanceof SelectEntry;
     }
 }

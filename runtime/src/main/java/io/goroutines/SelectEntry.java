@@ -27,12 +27,6 @@ final class SelectEntry extends Sudog
     }
 
     @Override
-    boolean isSelectCase()
-    {
-        return true;
-    }
-
-    @Override
     boolean claim()
     {
         return sel.claim(this);

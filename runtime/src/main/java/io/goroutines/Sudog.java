@@ -36,12 +36,6 @@ class Sudog extends Waiter
         this.item = item;
     }
 
-    /** Whether this is a select's entry. */
-    boolean isSelectCase()
-    {
-        return false;
-    }
-
     /**
      * Whether a waker that took this waiter from its queue may serve it: always for a plain one; for
      * a select's entry, only when this claim commits the select to it. Lock of the channel held.

@@ -54,17 +54,53 @@ public class RtLockBench
         return ++count;
     }
 
-    /** A monitor, two threads. */
-    @Benchmark
-    @Group("monitorContended")
-    @GroupThreads(2)
-    public int monitorContended()
+    /** A section under the monitor, after some work outside it. */
+    private int underMonitor()
     {
         Blackhole.consumeCPU(OUTSIDE);
         synchronized (monitor)
         {
             return section();
         }
+    }
+
+    /** A section under the runtime lock, after some work outside it. */
+    private int underRtLock()
+    {
+        Blackhole.consumeCPU(OUTSIDE);
+        rtLock.lock();
+        try
+        {
+            return section();
+        }
+        finally
+        {
+            rtLock.unlock();
+        }
+    }
+
+    /** A section under the ReentrantLock, after some work outside it. */
+    private int underReentrant()
+    {
+        Blackhole.consumeCPU(OUTSIDE);
+        reentrant.lock();
+        try
+        {
+            return section();
+        }
+        finally
+        {
+            reentrant.unlock();
+        }
+    }
+
+    /** A monitor, two threads. */
+    @Benchmark
+    @Group("monitorContended")
+    @GroupThreads(2)
+    public int monitorContended()
+    {
+        return underMonitor();
     }
 
     /** The runtime lock, two threads. */
@@ -73,16 +109,7 @@ public class RtLockBench
     @GroupThreads(2)
     public int rtLockContended()
     {
-        Blackhole.consumeCPU(OUTSIDE);
-        rtLock.lock();
-        try
-        {
-            return section();
-        }
-        finally
-        {
-            rtLock.unlock();
-        }
+        return underRtLock();
     }
 
     /** A ReentrantLock, two threads. */
@@ -91,16 +118,7 @@ public class RtLockBench
     @GroupThreads(2)
     public int reentrantContended()
     {
-        Blackhole.consumeCPU(OUTSIDE);
-        reentrant.lock();
-        try
-        {
-            return section();
-        }
-        finally
-        {
-            reentrant.unlock();
-        }
+        return underReentrant();
     }
 
     /** A monitor, one thread. */
@@ -109,11 +127,7 @@ public class RtLockBench
     @GroupThreads(1)
     public int monitorUncontended()
     {
-        Blackhole.consumeCPU(OUTSIDE);
-        synchronized (monitor)
-        {
-            return section();
-        }
+        return underMonitor();
     }
 
     /** The runtime lock, one thread. */
@@ -122,16 +136,7 @@ public class RtLockBench
     @GroupThreads(1)
     public int rtLockUncontended()
     {
-        Blackhole.consumeCPU(OUTSIDE);
-        rtLock.lock();
-        try
-        {
-            return section();
-        }
-        finally
-        {
-            rtLock.unlock();
-        }
+        return underRtLock();
     }
 
     /** A ReentrantLock, one thread. */
@@ -140,15 +145,6 @@ public class RtLockBench
     @GroupThreads(1)
     public int reentrantUncontended()
     {
-        Blackhole.consumeCPU(OUTSIDE);
-        reentrant.lock();
-        try
-        {
-            return section();
-        }
-        finally
-        {
-            reentrant.unlock();
-        }
+        return underReentrant();
     }
 }

@@ -103,12 +103,6 @@ final class TraceBuffer
         return (int)WRITTEN.getAcquire(this);
     }
 
-    /** Whether the owner can add no more. */
-    boolean full()
-    {
-        return published() == strings.length;
-    }
-
     int kind(final int n)
     {
         return (int)(longs[n * STRIDE] >>> 32);
