@@ -19,7 +19,9 @@ import java.lang.invoke.VarHandle;
  *   <li>A thief takes half of what it sees ({@code n - n/2}) in one CAS and copies it into its own
  *       ring, then publishes its own tail; the first stolen goroutine is returned to run at once.</li>
  *   <li>{@link #runnext} is set only by the owner (with a CAS, since a thief may have cleared it);
- *       others may only CAS it to null, and thieves do so only as a last resort.</li>
+ *       others may only CAS it to null, and thieves do so only as a last resort: from a running
+ *       victim only after a grace of 3 us (Go's usleep(3)) in which the victim did not fill it again
+ *       (a fill counter tells a refill with the same goroutine from no change at all).</li>
  *   <li>A full ring moves half of itself, plus the new goroutine, to the global queue in one batch
  *       ({@code runqputslow}), so a flood of spawns does not pile up on one P.</li>
  * </ul>
@@ -87,6 +89,7 @@ final class RunQueue extends RunQueuePad2
         G toRing = g;
         if (next)
         {
+            runnextFills++;
             G old = runnext;
             if (null == old)
             {
@@ -195,16 +198,21 @@ final class RunQueue extends RunQueuePad2
                 if (stealRunnext)
                 {
                     final G next = runnext;
+                    final int fills = runnextFills; // read after runnext: at least the fill that stored next
                     if (null != next)
                     {
                         if (victimRunning)
                         {
                             // The victim is probably about to switch to it (a channel hand-off takes
                             // well under a microsecond): give it that chance, as Go does with usleep(3).
-                            spinFor(RUNNEXT_GRACE_NS);
-                            if (runnext != next)
+                            // If it did, leave it alone, even when runnext holds the same goroutine
+                            // again (Go would look again and take it): the victim is busy handing
+                            // off, as a communicating pair does at every step, and taking one of the
+                            // pair would split it over two carriers that must wake each other.
+                            yieldFor(RUNNEXT_GRACE_NS);
+                            if (runnext != next || runnextFills != fills)
                             {
-                                continue;
+                                return 0;
                             }
                         }
                         if (!RUNNEXT.compareAndSet(this, next, null))
@@ -235,13 +243,18 @@ final class RunQueue extends RunQueuePad2
     /** How long a thief lets a running victim start its runnext before stealing it: Go's 3 us. */
     static final long RUNNEXT_GRACE_NS = 3_000L;
 
-    /** Busy-waits about {@code ns} (parkNanos sleeps tens of microseconds at least). */
-    private static void spinFor(final long ns)
+    /**
+     * Waits about {@code ns}, yielding the CPU meanwhile (parkNanos sleeps tens of microseconds at
+     * least). A yield, not a busy spin: the kernel often runs a carrier it has just woken on the
+     * CPU of its waker, which is the victim's carrier, and a busy spin there would keep the victim
+     * from doing the very thing the thief waits for (see {@link Sched#SPIN_NS}).
+     */
+    private static void yieldFor(final long ns)
     {
         final long end = System.nanoTime() + ns;
         while (System.nanoTime() - end < 0)
         {
-            Thread.onSpinWait();
+            Thread.yield();
         }
     }
 
@@ -375,6 +388,12 @@ abstract class RunQueueNext extends RunQueuePad1
 {
     /** The goroutine to run next, or null. */
     volatile G runnext;
+    /**
+     * How many times the owner has filled runnext. Owner only writes it, before the store of
+     * runnext; a thief compares it across its grace period, since runnext may hold the same goroutine
+     * again by then (a communicating pair refills it at every hand-off).
+     */
+    int runnextFills;
     /** Whether the last {@code get()} returned the runnext goroutine (it inherits the time slice). Owner only. */
     boolean lastWasNext;
 }

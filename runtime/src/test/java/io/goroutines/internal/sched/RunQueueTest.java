@@ -13,6 +13,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,6 +116,94 @@ class RunQueueTest
         assertNull(new RunQueue().steal(lone, false, false), "runnext is not stolen before the last pass");
         assertSame(next, new RunQueue().steal(lone, true, false));
         assertTrue(lone.isEmpty());
+    }
+
+    @Test
+    void shouldStealRunnextOfRunningVictimThatDoesNotTakeItWithinGrace()
+    {
+        final RunQueue stalled = new RunQueue();
+        final G next = g(7);
+        stalled.put(next, true, new GlobalQueue());
+        final long t0 = System.nanoTime();
+        assertSame(next, new RunQueue().steal(stalled, true, true), "a victim that does not run its runnext loses it");
+        assertTrue(System.nanoTime() - t0 >= RunQueue.RUNNEXT_GRACE_NS, "but only after the grace");
+        assertTrue(stalled.isEmpty());
+    }
+
+    private static void busy(final long ns)
+    {
+        final long end = System.nanoTime() + ns;
+        while (System.nanoTime() - end < 0)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * A victim that keeps taking and refilling its runnext with the same goroutine (one of a
+     * communicating pair, at every hand-off) is left alone: Go's check (is runnext still the same
+     * goroutine after the grace?) would take it nearly every time and split the pair.
+     */
+    @Test
+    void shouldLeaveRunnextOfVictimThatRefillsItDuringGrace() throws Exception
+    {
+        final RunQueue victim = new RunQueue();
+        final GlobalQueue global = new GlobalQueue();
+        final G pair = g(1);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicBoolean stolen = new AtomicBoolean();
+        final AtomicLong cycles = new AtomicLong();
+        final Thread owner = new Thread(() -> {
+            victim.put(pair, true, global);
+            while (!stop.get())
+            {
+                cycles.lazySet(cycles.get() + 1);
+                busy(400); // runnext waits while the current goroutine runs
+                if (null == victim.get())
+                {
+                    stolen.set(true); // the thief has it: wait for the test to give it back
+                    while (stolen.get() && !stop.get())
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+                victim.put(pair, true, global); // it ran, and readied the same one again
+            }
+        });
+        owner.start();
+        while (cycles.get() < 10_000)
+        {
+            Thread.onSpinWait(); // the owner is cycling
+        }
+        int taken = 0;
+        final int attempts = 200;
+        try
+        {
+            for (int i = 0; i < attempts; i++)
+            {
+                while (victim.isEmpty())
+                {
+                    Thread.onSpinWait(); // try while runnext is filled
+                }
+                final G g = new RunQueue().steal(victim, true, true);
+                if (null != g)
+                {
+                    assertSame(pair, g);
+                    taken++;
+                    while (!stolen.get())
+                    {
+                        Thread.onSpinWait();
+                    }
+                    stolen.set(false);
+                }
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            owner.join();
+        }
+        assertTrue(taken < attempts / 2, "a refilled runnext was stolen " + taken + " times of " + attempts);
     }
 
     @Test
