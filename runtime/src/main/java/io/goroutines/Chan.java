@@ -3,6 +3,7 @@ package io.goroutines;
 import io.goroutines.annotation.Goroutine;
 import io.goroutines.internal.TimerChannels;
 import io.goroutines.internal.sched.RtLock;
+import io.goroutines.internal.sched.Suspend;
 import io.goroutines.internal.sched.WaitQueue;
 
 import java.lang.invoke.MethodHandles;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * The lock is held for a few dozen instructions and never across a park: a waker fills in the
  * waiter and marks it done under the lock, and unparks it after releasing the lock. Waiting itself
- * is {@code Waiter.await(RtLock, Object)}, a suspendable loop over {@code Suspend.park()}, so the blocking
+ * is {@code Waiter.await(RtLock, Object)}'s loop over {@code Suspend.park()} (spelt out in send and recv,
+ * a frame less per park), so the blocking
  * methods work from goroutines (parking without holding the carrier), from pinned goroutines and
  * from plain threads (blocking the thread).
  *
@@ -239,7 +241,20 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             receiver.wake();
             return;
         }
-        w.await(lock, this);
+        w.begin(this); // Waiter.await, spelt out: one frame less to unwind and rewind per park
+        while (!w.isDone())
+        {
+            try
+            {
+                Suspend.park();
+            }
+            catch (final RuntimeException ex)
+            {
+                w.refused(lock, ex);
+            }
+            w.parked(lock);
+        }
+        w.end();
         if (!w.success)
         {
             throw closedSend();
@@ -332,7 +347,20 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         }
         if (null == timer)
         {
-            w.await(lock, this);
+            w.begin(this); // Waiter.await, spelt out: one frame less to unwind and rewind per park
+            while (!w.isDone())
+            {
+                try
+                {
+                    Suspend.park();
+                }
+                catch (final RuntimeException ex)
+                {
+                    w.refused(lock, ex);
+                }
+                w.parked(lock);
+            }
+            w.end();
         }
         else
         {

@@ -125,12 +125,41 @@ public class Waiter
      * itself and gets a {@link CancellationException}, its interrupt status still set; one that was
      * served meanwhile returns normally (with its interrupt status set).
      *
+     * <p>The hottest waits ({@code Chan.send}, {@code Chan.recv}) spell this loop out themselves, in
+     * the same words, so that a park there saves one frame less (every frame costs its unwind and
+     * its rewind at each park): {@link #begin}, then {@code Suspend.park()} until done, with
+     * {@link #refused} and {@link #parked} around it, then {@link #end}.
+     *
      * @param lock the lock that guards the queue this waiter is in
      * @param on   what it waits on, for deadlock reports ({@link G#waitingOn}), or null
      * @throws CancellationException when a plain thread was interrupted and gave up its place
      */
     @Goroutine
     public final void await(final RtLock lock, final Object on)
+    {
+        begin(on);
+        while (!done)
+        {
+            try
+            {
+                Suspend.park();
+            }
+            catch (final RuntimeException ex)
+            {
+                refused(lock, ex);
+            }
+            parked(lock);
+        }
+        end();
+    }
+
+    /**
+     * A wait begins: notes the goroutine's wait reason and what it waits on (or counts the plain
+     * thread's wait for deadlock detection).
+     *
+     * @param on what it waits on, for deadlock reports, or null
+     */
+    public final void begin(final Object on)
     {
         final G self = g;
         if (null != self)
@@ -142,35 +171,45 @@ public class Waiter
         {
             Deadlocks.plainWait(this); // the main thread's waits count in deadlock detection
         }
-        while (!done)
+    }
+
+    /**
+     * A park refused to block the carrier ({@code pinning=fail}): leaves, so that no waker hands a
+     * value to a waiter nobody waits on, and rethrows; unless served meanwhile: then the operation
+     * happened, done is set, this returns and the wait loop ends (nothing is lost either way).
+     *
+     * @param lock the lock that guards the queue this waiter is in
+     * @param ex   what the park threw
+     */
+    public final void refused(final RtLock lock, final RuntimeException ex)
+    {
+        if (withdraw(lock))
         {
-            try
-            {
-                Suspend.park();
-            }
-            catch (final RuntimeException ex)
-            {
-                // pinning=fail: the park refused to block the carrier. Leave, so that no waker hands a
-                // value to a waiter nobody waits on; unless served meanwhile: then the operation
-                // happened, done is set and the loop ends (nothing is lost either way).
-                if (withdraw(lock))
-                {
-                    waited(self);
-                    throw ex;
-                }
-            }
-            if (null == self && !done && Thread.currentThread().isInterrupted() && withdraw(lock))
-            {
-                waited(self);
-                throw new CancellationException(reason + ": interrupted while waiting");
-            }
+            end();
+            throw ex;
         }
-        waited(self);
+    }
+
+    /**
+     * After each park: a plain thread that was interrupted while still queued leaves and gets a
+     * {@link CancellationException}.
+     *
+     * @param lock the lock that guards the queue this waiter is in
+     * @throws CancellationException when it gave up its place
+     */
+    public final void parked(final RtLock lock)
+    {
+        if (null == g && !done && Thread.currentThread().isInterrupted() && withdraw(lock))
+        {
+            end();
+            throw new CancellationException(reason + ": interrupted while waiting");
+        }
     }
 
     /** The wait is over: clears the goroutine's wait reason, or the plain thread's. */
-    private static void waited(final G self)
+    public final void end()
     {
+        final G self = g;
         if (null != self)
         {
             self.waitReason = null;

@@ -15,10 +15,11 @@ import java.util.Arrays;
  * refs} holds references, and {@code int[] records} holds four ints per frame: method id, call-site
  * id, base index into {@code prims}, base index into {@code refs}. The arrays are allocated at the
  * first park only (a goroutine that never parks pays nothing) and start small, about a hundred
- * bytes, rather than Go's 2 KB: a parked goroutine must cost under 500 bytes, and a typical park (a
- * lambda body over {@code Chan.recv}, which waits in {@code Waiter.await}) saves three frames and up
- * to eight references, which is what the first arrays hold exactly (64 and 48 bytes; at four frames
- * and sixteen slots they were 80 and 80). A deeper park doubles them once. They double when full, references
+ * bytes, rather than Go's 2 KB: a parked goroutine must cost under 500 bytes, and a typical park
+ * saves two or three frames (a lambda body over {@code Chan.recv}, which parks itself; over a
+ * select or a sync primitive, which wait in {@code Waiter.await}) and up to eight references,
+ * which is what the first arrays hold (64 and 48 bytes; at four frames and sixteen slots they were
+ * 80 and 80). A deeper park doubles them once. They double when full, references
  * are nulled on pop (a popped frame keeps nothing alive), and {@link #shrink()} gives memory back
  * after a park when most of it is unused, as Go shrinks stacks during GC.
  *
@@ -40,7 +41,7 @@ public final class Frames
     private static final int INITIAL_PRIMS = 8;
     /** Initial reference slots: a lambda over {@code Chan.recv} needs up to 8. */
     private static final int INITIAL_REFS = 8;
-    /** Initial record slots: 3 frames (the lambda, {@code Chan.recv}, {@code Waiter.await}). */
+    /** Initial record slots: 3 frames (a lambda, {@code Select.select}, {@code Waiter.await}; or a lambda, a helper and {@code Chan.recv}). */
     private static final int INITIAL_RECORDS = 3 * RECORD;
     /** Shared empty arrays: nothing is allocated until the first push. */
     private static final long[] NO_PRIMS = new long[0];
