@@ -73,9 +73,13 @@ final class TimeContextItems
             final Chan<Integer> out = Chan.make(slots.length);
             for (final int slot : slots)
             {
+                // the timer starts here, in slot order of creation, as in Go's TestAfterQueuing: made
+                // inside the goroutine, a goroutine that started late on a loaded machine would start
+                // its timer late too, and the order would test the start-up, not the timers
+                final RecvChan<Instant> fire = Time.after(ms(20L * slot));
                 Go.go(() ->
                 {
-                    Time.after(ms(20L * slot)).recv();
+                    fire.recv();
                     out.send(slot);
                 });
             }
