@@ -276,17 +276,30 @@ final class StateMachineGenerator
      */
     private void clearTokensInHandlers()
     {
-        final java.util.Set<LabelNode> done = new java.util.HashSet<>();
+        final Map<LabelNode, LabelNode> entries = new LinkedHashMap<>();
         for (final org.objectweb.asm.tree.TryCatchBlockNode t : method.tryCatchBlocks)
         {
-            if (done.add(t.handler))
-            {
-                final InsnList l = new InsnList();
-                l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-                l.add(Emit.gHelper("clearCall", "(" + Emit.G_DESC + ")V"));
-                method.instructions.insert(t.handler, l);
-            }
+            t.handler = entries.computeIfAbsent(t.handler, this::handlerEntry);
         }
+    }
+
+    /**
+     * An out-of-line entry for the handler at {@code handler}: it drops the token, then jumps to the
+     * handler's own code. Out of line rather than at the handler's start: javac covers the start of a
+     * finally handler with a range of its own, and a call inside that range made the handler its own
+     * exception successor, a loop over which C1 could not merge the handler's locals ("error while
+     * joining with exception handler"): such methods ran interpreted until C2 compiled them.
+     */
+    private LabelNode handlerEntry(final LabelNode handler)
+    {
+        final LabelNode entry = new LabelNode();
+        final InsnList l = new InsnList();
+        l.add(entry);
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.gHelper("clearCall", "(" + Emit.G_DESC + ")V"));
+        l.add(new JumpInsnNode(Opcodes.GOTO, handler));
+        method.instructions.add(l);
+        return entry;
     }
 
     /** The code around call site p, in place: spill (virtual calls), arm, call, check. */
