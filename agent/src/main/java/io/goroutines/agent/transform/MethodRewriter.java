@@ -54,6 +54,8 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  * restore_L: restore locals, receiver and arguments into their temps, push the operand stack;
  *           frames.pop(); switch site -> tail_k
  * tail_k:   load receiver and arguments (dummies for a static call); goto call_k
+ * entry_h:  G.clearCall(g); goto h                             // handler h is entered here: drops a
+ *                                                              // token armed by a call that threw
  * </pre>
  * A preemption point at a loop back-edge is a call site of {@code Suspend.preempt()} guarded by
  * {@code G.preemptRequested(g)}. The code is emitted by {@link StateMachineGenerator}.

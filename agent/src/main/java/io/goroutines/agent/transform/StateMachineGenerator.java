@@ -270,9 +270,9 @@ final class StateMachineGenerator
     }
 
     /**
-     * At the start of every exception handler: drop a token left armed by a call that threw before
-     * its callee took it ({@code G.clearCall}); the frames between that call and this handler were
-     * all entered with their token, so no other frame can hold one.
+     * On entry to every exception handler (through {@link #handlerEntry}): drop a token left armed
+     * by a call that threw before its callee took it ({@code G.clearCall}); the frames between that
+     * call and this handler were all entered with their token, so no other frame can hold one.
      */
     private void clearTokensInHandlers()
     {
