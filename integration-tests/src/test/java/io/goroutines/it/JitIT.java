@@ -30,7 +30,7 @@ class JitIT
         assertEquals(0, result.exitCode(), result.describe());
         final List<String> lines = result.stdout().lines().toList();
         final long n = 20_000L;
-        assertTrue(lines.contains("sum " + (n * (n - 1) / 2 + n)), result.describe());
+        assertTrue(result.stderr().lines().toList().contains("sum " + (n * (n - 1) / 2 + n)), result.describe());
         for (final String method : List.of("io.goroutines.Chan::send ", "io.goroutines.Chan::recv ",
             "io.goroutines.it.apps.JitApp::exchange "))
         {

@@ -8,7 +8,7 @@ import io.goroutines.annotation.Goroutine;
 
 /**
  * Runs rewritten methods often enough for the JIT to compile them (run it with
- * {@code -XX:+PrintCompilation}): a ping-pong over unbuffered channels ({@code Chan.send} and
+ * {@code -XX:+PrintCompilation}, which prints to stdout; the result goes to stderr): a ping-pong over unbuffered channels ({@code Chan.send} and
  * {@code Chan.recv} have a try/finally around their lock) and an instance method of the
  * application's own whose try/finally assigns two locals in branches before a call that parks.
  */
@@ -45,7 +45,7 @@ public final class JitApp
         {
             sum += app.exchange(i);
         }
-        System.out.println("sum " + sum);
+        System.err.println("sum " + sum); // stderr: stdout is the JIT's, whose lines a write here could split
     }
 
     /** A try/finally that assigns two locals in branches, then a send and a receive that park. */
