@@ -77,17 +77,9 @@ public final class Frames
     public void push(final int methodId, final int site, final int nPrims, final int nRefs)
     {
         final int r = depth * RECORD;
-        if (r + RECORD > records.length)
+        if (r + RECORD > records.length || primTop + nPrims > prims.length || refTop + nRefs > refs.length)
         {
-            records = Arrays.copyOf(records, Math.max(INITIAL_RECORDS, records.length * 2));
-        }
-        if (primTop + nPrims > prims.length)
-        {
-            prims = Arrays.copyOf(prims, Math.max(Math.max(INITIAL_PRIMS, prims.length * 2), primTop + nPrims));
-        }
-        if (refTop + nRefs > refs.length)
-        {
-            refs = Arrays.copyOf(refs, Math.max(Math.max(INITIAL_REFS, refs.length * 2), refTop + nRefs));
+            grow(nPrims, nRefs);
         }
         final int[] records = this.records;
         records[r] = methodId;
@@ -99,6 +91,28 @@ public final class Frames
         primTop += nPrims;
         refTop += nRefs;
         depth++;
+    }
+
+    /**
+     * Makes room for one more record and the given slots: each array that is too small doubles (at
+     * least to its initial size and to what is needed). Out of {@link #push}, so that the path every
+     * frame takes at every park stays a few bytes of bytecode, which the JIT inlines into each
+     * rewritten method's save block.
+     */
+    private void grow(final int nPrims, final int nRefs)
+    {
+        if ((depth + 1) * RECORD > records.length)
+        {
+            records = Arrays.copyOf(records, Math.max(INITIAL_RECORDS, records.length * 2));
+        }
+        if (primTop + nPrims > prims.length)
+        {
+            prims = Arrays.copyOf(prims, Math.max(Math.max(INITIAL_PRIMS, prims.length * 2), primTop + nPrims));
+        }
+        if (refTop + nRefs > refs.length)
+        {
+            refs = Arrays.copyOf(refs, Math.max(Math.max(INITIAL_REFS, refs.length * 2), refTop + nRefs));
+        }
     }
 
     /** Saves an int (also boolean, byte, short, char) into slot {@code i} of the frame being saved. */
@@ -140,21 +154,23 @@ public final class Frames
      */
     public int resume(final int methodId)
     {
-        if (depth == 0)
-        {
-            throw new IllegalStateException("frames: resume of method " + MethodRegistry.describe(methodId)
-                + " but no frame is saved");
-        }
         final int r = (depth - 1) * RECORD;
         final int[] records = this.records;
-        if (records[r] != methodId)
+        if (r < 0 || records[r] != methodId)
         {
-            throw new IllegalStateException("frames: resume of method " + MethodRegistry.describe(methodId)
-                + " but the saved frame belongs to " + MethodRegistry.describe(records[r]));
+            throw outOfOrder(methodId);
         }
         primBase = records[r + 2];
         refBase = records[r + 3];
         return records[r + 1];
+    }
+
+    /** The failure of {@link #resume}, out of it so that the path every frame takes stays small. */
+    private IllegalStateException outOfOrder(final int methodId)
+    {
+        return new IllegalStateException("frames: resume of method " + MethodRegistry.describe(methodId)
+            + (depth == 0 ? " but no frame is saved"
+                : " but the saved frame belongs to " + MethodRegistry.describe(records[(depth - 1) * RECORD])));
     }
 
     /** Reads an int from slot {@code i} of the frame being restored. */
