@@ -63,6 +63,12 @@ public final class TraceApp
         });
         Go.go(() ->
         {
+            // the first ping parks its sender for certain: nobody receives until the dump shows it
+            // waiting (later sends mostly find this receiver waiting and do not park)
+            while (!Go.stack(true).contains("[chan send]"))
+            {
+                Go.sleep(Duration.ofMillis(1));
+            }
             for (int i = 0; i < ROUND_TRIPS; i++)
             {
                 pong.send(ping.recv());
