@@ -62,7 +62,7 @@ final class Emit
         return new MethodInsnNode(Opcodes.INVOKESTATIC, G, "current", "()" + G_DESC, false);
     }
 
-    /** A static helper of {@code G} (enter, resuming, arm, unwound, preemptRequested). Stack: as its descriptor. */
+    /** A static helper of {@code G} (arm, signalled, unwinding, preemptRequested). Stack: as its descriptor. */
     static AbstractInsnNode gHelper(final String name, final String desc)
     {
         return new MethodInsnNode(Opcodes.INVOKESTATIC, G, name, desc, false);

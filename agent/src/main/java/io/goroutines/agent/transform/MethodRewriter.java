@@ -34,17 +34,20 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  *
  * <h2>What the rewritten method looks like</h2>
  * <pre>
- * entry:    g = G.enter(G.current(), token)   // g.sig == token: g.sig = NONE (called by rewritten
- *                                             // code); RESUME: g; otherwise null (plain code: pin)
- *           if G.resuming(g): goto dispatch                    // being rewound
+ * entry:    g = G.current()
+ *           if g != null:
+ *             if g.sig == CALL:   g.sig = NONE                 // called by rewritten code
+ *             elif g.sig == RESUME: goto dispatch               // being rewound
+ *             else:               g = null                     // entered from plain code: pin
  * body:     ...original code, where each suspendable call site k becomes
  *           [spill receiver and arguments to temps; reload]    // virtual calls only
  *           G.arm(g)                                            // g.sig = CALL: the token
  *   call_k: INVOKE ...
- *           if G.unwound(g): goto slow_k                        // one field read and a branch; drops
- *   after_k:                                                    // a token a plain callee left
+ *           if G.signalled(g): goto slow_k                      // one field read and a branch
+ *   after_k:
  *           ...
- * slow_k:   pop the dummy result; site = k; goto save_L         // L: the layout of site k
+ * slow_k:   if !G.unwinding(g): goto after_k                    // callee was not rewritten
+ *           pop the dummy result; site = k; goto save_L         // L: the layout of site k
  * save_L:   spill the operand stack to temps; frames.push(methodId, site, ...);
  *           save locals, stack, receiver and arguments; return a dummy value
  * dispatch: site = g.frames.resume(methodId); tableswitch site -> restore_L
@@ -60,8 +63,7 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  * <h2>Why this shape</h2>
  * Unwinding is by return, never by exception, so user handlers never see a park and no exception
  * is allocated. The save is lazy: the fast path pays the token store, the call, one field read and
- * a branch. The handshake goes through small static helpers of {@code G}, which the JIT inlines, so
- * that the method's own bytecode stays small: its size decides whether the JIT inlines it. Locals, the operand stack and the receiver are restored with their exact types (from
+ * a branch. Locals, the operand stack and the receiver are restored with their exact types (from
  * {@link MethodAnalyzer}) so the verifier accepts the merge at {@code call_k}. Descriptors never
  * change. Arguments are saved and passed again on resume because a lambda's forwarding frame may
  * unbox or cast them before reaching the rewritten body.

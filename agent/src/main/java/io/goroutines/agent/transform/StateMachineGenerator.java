@@ -162,7 +162,7 @@ final class StateMachineGenerator
             final LabelNode after = new LabelNode();
             final LabelNode slow = new LabelNode();
             fastPath(p, layout, callLabel, after, slow);
-            stubs.add(slowStub(p, layout, slow));
+            stubs.add(slowStub(p, layout, slow, after));
             final LabelNode tail = new LabelNode();
             layout.tails.add(tail);
             siteTails.add(siteTail(p, layout, tail, callLabel));
@@ -264,26 +264,16 @@ final class StateMachineGenerator
     }
 
     /**
-     * The entry: take the token, or resume, or run pinned. A method with one token (all but a
-     * {@code @Goroutine main}) calls {@code G.enter} and {@code G.resuming}: 15 to 17 bytes of bytecode
-     * against 35 for the same handshake spelled out, which counts against the JIT's inlining limits
-     * (a callee of more than 325 bytes is never inlined) in every rewritten method. {@code main}
-     * takes two tokens and spells it out.
+     * The entry: take the token, or resume, or run pinned. Spelled out in the method, not in a
+     * shared helper of {@code G}: the JIT profiles each branch where its bytecode is, so here the
+     * branches a method never takes (resume, pinned) get their own never-taken profile and C2 drops
+     * them, and an inlined chain of rewritten calls folds to nearly nothing. A helper's branches would
+     * carry the profile of every rewritten method at once; tried (35 bytes of entry down to 17), it made
+     * the inlined depth-3 chain of {@code CallChainBench} two to three times slower.
      */
     private InsnList prologue()
     {
         final InsnList l = new InsnList();
-        if (tokens.length == 1)
-        {
-            l.add(Emit.currentG());
-            l.add(Emit.iconst(tokens[0]));
-            l.add(Emit.gHelper("enter", "(" + Emit.G_DESC + "I)" + Emit.G_DESC));
-            l.add(new InsnNode(Opcodes.DUP));
-            l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
-            l.add(Emit.gHelper("resuming", "(" + Emit.G_DESC + ")Z"));
-            l.add(new JumpInsnNode(Opcodes.IFNE, dispatch));
-            return l;
-        }
         final LabelNode body = new LabelNode();
         final LabelNode taken = new LabelNode();
         final LabelNode notCall = new LabelNode();
@@ -379,17 +369,21 @@ final class StateMachineGenerator
 
         final InsnList post = new InsnList();
         post.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        post.add(Emit.gHelper("unwound", "(" + Emit.G_DESC + ")Z"));
+        post.add(Emit.gHelper("signalled", "(" + Emit.G_DESC + ")Z"));
         post.add(new JumpInsnNode(Opcodes.IFNE, slow));
         post.add(after);
         method.instructions.insert(p.call(), post);
     }
 
-    /** Out of line, reached when the callee parked ({@code G.unwound} dropped a stale token): record the site and save. */
-    private InsnList slowStub(final SuspensionPoint p, final Layout layout, final LabelNode slow)
+    /** Out of line: a stale token goes back to the fast path; an unwind records the site and saves. */
+    private InsnList slowStub(final SuspensionPoint p, final Layout layout, final LabelNode slow,
+        final LabelNode after)
     {
         final InsnList l = new InsnList();
         l.add(slow);
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.gHelper("unwinding", "(" + Emit.G_DESC + ")Z"));
+        l.add(new JumpInsnNode(Opcodes.IFEQ, after));
         l.add(Emit.pop(Type.getReturnType(p.call().desc)));
         l.add(Emit.iconst(p.index()));
         l.add(new VarInsnNode(Opcodes.ISTORE, siteLocal));

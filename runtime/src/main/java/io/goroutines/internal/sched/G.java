@@ -12,9 +12,7 @@ import java.util.function.Consumer;
  * unwind and rewind it, and its scheduling state.
  *
  * <h2>The handshake between rewritten frames (what the agent emits)</h2>
- * Every rewritten ({@code @Goroutine}) method starts with {@code G g = G.enter(G.current(), token)}
- * and {@code if (G.resuming(g))} (the helpers keep the emitted bytecode small; the JIT inlines them).
- * Then:
+ * Every rewritten ({@code @Goroutine}) method starts with {@code G g = G.current()}. Then:
  * <ul>
  *   <li>{@code sig ==} its own token ({@link Tokens}: {@code SIG_CALL} tagged with a hash of the
  *       method's name and descriptor): its caller is rewritten code that armed the call; the method
@@ -28,8 +26,8 @@ import java.util.function.Consumer;
  *       runs as plain code, so that a park anywhere below it blocks the carrier (pins) instead of
  *       unwinding through a frame that cannot be resumed.</li>
  * </ul>
- * Before each suspendable call a suspendable frame sets {@code sig} to the callee's token ({@link #arm});
- * after the call, {@link #unwound} tests {@code sig != SIG_NONE} (one field read and a branch on the fast path):
+ * Before each suspendable call a suspendable frame sets {@code sig} to the callee's token; after the call it
+ * tests {@code sig != SIG_NONE} (one field read and a branch on the fast path):
  * {@code SIG_UNWIND} means the callee parked: save this frame, return a dummy value;
  * a token means the callee was not rewritten and never took it: clear it.
  *
@@ -245,56 +243,23 @@ public final class G
         return s == SIG_RESUME || s == SIG_UNWIND ? s : SIG_NONE;
     }
 
-    /**
-     * Entry of a rewritten method that takes one token: {@code g} when the method runs suspendable
-     * (its token was armed, and is taken here; or the goroutine is being rewound, {@code SIG_RESUME},
-     * see {@link #resuming}), null when it runs pinned (a plain thread, or entered from code that was
-     * not rewritten). Emitted by the agent, with {@link #current()}: a few bytes of bytecode where the
-     * handshake spelled out took 35, so that rewritten methods stay small enough for the JIT to inline.
-     */
-    public static G enter(final G g, final int token)
+    /** After a suspendable call in rewritten code: whether the slow path must look at the signal. */
+    public static boolean signalled(final G g)
     {
-        if (null != g)
-        {
-            final int s = g.sig;
-            if (s == token)
-            {
-                g.sig = SIG_NONE;
-                return g;
-            }
-            if (s != SIG_RESUME)
-            {
-                return null;
-            }
-        }
-        return g;
-    }
-
-    /** Entry of a rewritten method, after {@link #enter}: whether it is being rewound (jump to its dispatch). */
-    public static boolean resuming(final G g)
-    {
-        return null != g && SIG_RESUME == g.sig;
+        return null != g && SIG_NONE != g.sig;
     }
 
     /**
-     * After a suspendable call in rewritten code: true when the callee parked (this frame must save
-     * itself and return). A token the callee left because it was not rewritten is dropped here. The
-     * fast path is one field read and a branch.
+     * The slow path after a suspendable call: true when the callee parked (this frame must save
+     * itself and return); otherwise the callee was not rewritten and left the token: it is dropped.
      */
-    public static boolean unwound(final G g)
+    public static boolean unwinding(final G g)
     {
-        if (null != g)
+        if (SIG_UNWIND == g.sig)
         {
-            final int s = g.sig;
-            if (SIG_NONE != s)
-            {
-                if (SIG_UNWIND == s)
-                {
-                    return true;
-                }
-                g.sig = SIG_NONE;
-            }
+            return true;
         }
+        g.sig = SIG_NONE;
         return false;
     }
 
