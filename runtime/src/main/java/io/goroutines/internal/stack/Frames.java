@@ -96,8 +96,8 @@ public final class Frames
     /**
      * Makes room for one more record and the given slots: each array that is too small doubles (at
      * least to its initial size and to what is needed). Out of {@link #push}, so that the path every
-     * frame takes at every park stays a few bytes of bytecode, which the JIT inlines into each
-     * rewritten method's save block.
+     * frame takes at every park is smaller (146 bytes of bytecode, 227 with the growth in it) when
+     * the JIT inlines it into each rewritten method's save block.
      */
     private void grow(final int nPrims, final int nRefs)
     {
