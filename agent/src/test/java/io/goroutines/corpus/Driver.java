@@ -93,6 +93,9 @@ public final class Driver
             while (true)
             {
                 g.sig = sig;
+                // every loop back-edge reached in a suspendable frame is preempted once per resume: the
+                // preemption points (no call, their own resume) are checked like the call sites
+                g.preempt = true;
                 Object result = null;
                 Throwable thrown = null;
                 try

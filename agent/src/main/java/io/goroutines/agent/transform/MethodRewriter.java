@@ -57,8 +57,10 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  * entry_h:  G.clearCall(g); goto h                             // handler h is entered here: drops a
  *                                                              // token armed by a call that threw
  * </pre>
- * A preemption point at a loop back-edge is a call site of {@code Suspend.preempt()} guarded by
- * {@code G.preemptRequested(g)}. The code is emitted by {@link StateMachineGenerator}.
+ * A preemption point at a loop back-edge is analysed as a call site of {@code Suspend.preempt()}
+ * and emitted without the call: {@code if G.preemptRequested(g): G.preempted(g); site = k; goto
+ * save_L}, resumed by {@code tail_k: g.sig = NONE; goto} the back-edge. A loop with a call on any
+ * path is neither unrolled nor vectorised by the JIT. The code is emitted by {@link StateMachineGenerator}.
  *
  * <h2>Why this shape</h2>
  * Unwinding is by return, never by exception, so user handlers never see a park and no exception

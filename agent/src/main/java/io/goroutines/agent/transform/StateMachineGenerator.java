@@ -161,11 +161,19 @@ final class StateMachineGenerator
             final LabelNode callLabel = new LabelNode();
             final LabelNode after = new LabelNode();
             final LabelNode slow = new LabelNode();
-            fastPath(p, layout, callLabel, after, slow);
+            final AbstractInsnNode backEdge = p.preemption() ? p.call().getNext() : null;
+            if (p.preemption())
+            {
+                preemptionPoint(p, after, slow);
+            }
+            else
+            {
+                fastPath(p, layout, callLabel, after, slow);
+            }
             stubs.add(slowStub(p, layout, slow, after));
             final LabelNode tail = new LabelNode();
             layout.tails.add(tail);
-            siteTails.add(siteTail(p, layout, tail, callLabel));
+            siteTails.add(p.preemption() ? preemptionTail(tail, backEdge, after) : siteTail(p, layout, tail, callLabel));
         }
         clearTokensInHandlers();
         method.instructions.insert(prologue());
@@ -342,17 +350,63 @@ final class StateMachineGenerator
         return entry;
     }
 
+    /**
+     * A preemption point, in place of its {@code Suspend.preempt()} call: when the monitor asked this
+     * goroutine to yield, {@code G.preempted(g)} starts the unwind (a yield) and the frame saves
+     * itself like any other; on resume it goes on at the back-edge ({@link #preemptionTail}).
+     * No call is left in the loop: a call on any path of a loop, even one the loop almost never
+     * takes, makes the JIT give up unrolling and vectorising it and reload every field at each
+     * iteration (an int array summed in a rewritten loop ran 4 to 9 times slower than plain; see
+     * the README). The unwind leaves the loop, and the resume enters it from the method's entry.
+     */
+    private void preemptionPoint(final SuspensionPoint p, final LabelNode after, final LabelNode slow)
+    {
+        final InsnList l = new InsnList();
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.gHelper("preemptRequested", "(" + Emit.G_DESC + ")Z"));
+        l.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(Emit.gHelper("preempted", "(" + Emit.G_DESC + ")V"));
+        l.add(new JumpInsnNode(Opcodes.GOTO, slow));
+        l.add(after);
+        method.instructions.insert(p.call(), l);
+        method.instructions.remove(p.call());
+    }
+
+    /**
+     * The resume of a preemption point: this frame is the innermost one, so it ends the rewind itself
+     * ({@code sig = SIG_NONE}, what a leaf does) and takes the back-edge, with the operand stack the
+     * restore block rebuilt. The back-edge is copied here ({@code goto head}, or {@code if.. head}
+     * and a jump past the original) rather than jumped to, so that the loop is entered at its head
+     * only: a jump into the middle of a loop makes it irreducible, and the JIT then neither unrolls
+     * it nor keeps its locals in registers.
+     */
+    private InsnList preemptionTail(final LabelNode tail, final AbstractInsnNode backEdge, final LabelNode after)
+    {
+        final InsnList l = new InsnList();
+        l.add(tail);
+        l.add(Emit.setSig(gLocal, Emit.SIG_NONE));
+        if (backEdge instanceof JumpInsnNode && backEdge.getOpcode() != Opcodes.JSR)
+        {
+            final JumpInsnNode j = (JumpInsnNode) backEdge;
+            l.add(new JumpInsnNode(j.getOpcode(), j.label));
+            if (j.getOpcode() != Opcodes.GOTO)
+            {
+                final LabelNode past = new LabelNode();
+                method.instructions.insert(j, past);
+                l.add(new JumpInsnNode(Opcodes.GOTO, past));
+            }
+            return l;
+        }
+        l.add(new JumpInsnNode(Opcodes.GOTO, after));
+        return l;
+    }
+
     /** The code around call site p, in place: spill (virtual calls), arm, call, check. */
     private void fastPath(final SuspensionPoint p, final Layout layout, final LabelNode callLabel,
         final LabelNode after, final LabelNode slow)
     {
         final InsnList pre = new InsnList();
-        if (p.preemption())
-        {
-            pre.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-            pre.add(Emit.gHelper("preemptRequested", "(" + Emit.G_DESC + ")Z"));
-            pre.add(new JumpInsnNode(Opcodes.IFEQ, after));
-        }
         for (int a = layout.argTypes.length - 1; a >= 0; a--)
         {
             pre.add(Emit.store(layout.argTypes[a], layout.argTemps[a]));
@@ -381,9 +435,12 @@ final class StateMachineGenerator
     {
         final InsnList l = new InsnList();
         l.add(slow);
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(Emit.gHelper("unwinding", "(" + Emit.G_DESC + ")Z"));
-        l.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        if (!p.preemption()) // a preemption point comes here only to unwind
+        {
+            l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+            l.add(Emit.gHelper("unwinding", "(" + Emit.G_DESC + ")Z"));
+            l.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        }
         l.add(Emit.pop(Type.getReturnType(p.call().desc)));
         l.add(Emit.iconst(p.index()));
         l.add(new VarInsnNode(Opcodes.ISTORE, siteLocal));

@@ -263,6 +263,19 @@ public final class G
         return false;
     }
 
+    /**
+     * At a preemption point of rewritten code, once {@link #preemptRequested} said yes: clears the
+     * request and starts a yield (the frame then saves itself and returns, and so do its callers up
+     * to the root; the scheduler puts the goroutine on the global queue). What the leaf
+     * {@code Suspend.preempt()} does when armed, without a call left in the loop.
+     */
+    public static void preempted(final G g)
+    {
+        g.preempt = false;
+        g.unwindAction = ACTION_YIELD;
+        g.sig = SIG_UNWIND;
+    }
+
     /** At a loop back-edge of rewritten code: whether the goroutine should yield now. */
     public static boolean preemptRequested(final G g)
     {
