@@ -71,10 +71,7 @@ public class LoopBench
     @OperationsPerInvocation(SIZE)
     public long plainLoop()
     {
-        final int[] a = values;
-        final Chan<Long> results = exchange.results;
-        Go.go(() -> results.send(plainSum(a)));
-        return results.recv();
+        return inGoroutine(LoopBench::plainSum);
     }
 
     /**
@@ -86,9 +83,23 @@ public class LoopBench
     @OperationsPerInvocation(SIZE)
     public long rewrittenLoop()
     {
+        return inGoroutine(LoopBench::rewrittenSum);
+    }
+
+    /** A way to sum the array. */
+    @FunctionalInterface
+    interface Sum
+    {
+        @Goroutine
+        long of(int[] a);
+    }
+
+    /** Sums the array with {@code sum} in a new goroutine and waits for the result. */
+    private long inGoroutine(final Sum sum)
+    {
         final int[] a = values;
         final Chan<Long> results = exchange.results;
-        Go.go(() -> results.send(rewrittenSum(a)));
+        Go.go(() -> results.send(sum.of(a)));
         return results.recv();
     }
 
