@@ -1,7 +1,5 @@
 package io.goroutines.benchmarks;
 
-import io.goroutines.Chan;
-import io.goroutines.Go;
 import io.goroutines.annotation.Goroutine;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -65,15 +63,8 @@ public class CallChainBench
     /** First input; varies per trial so that the JIT cannot specialise on it. */
     long seed;
 
-    /** The channels, made once the agent is known to be here (see {@link AgentCheck}). */
-    Exchange exchange;
-
-    /** Channels of one trial; their own class, so that JMH can read this state's fields without the runtime. */
-    static final class Exchange
-    {
-        /** Carries a batch's hash from its goroutine back to the JMH thread; buffered, so the send never waits. */
-        final Chan<Long> results = Chan.make(1);
-    }
+    /** Runs a batch in a goroutine; made once the agent is known to be here (see {@link AgentCheck}). */
+    InGoroutine inGoroutine;
 
     /** Checks that the agent is here, and picks the inputs. */
     @Setup
@@ -81,7 +72,7 @@ public class CallChainBench
     {
         AgentCheck.requireAgent();
         seed = ThreadLocalRandom.current().nextLong();
-        exchange = new Exchange();
+        inGoroutine = new InGoroutine();
     }
 
     /**
@@ -172,8 +163,6 @@ public class CallChainBench
     {
         final int depth = this.depth;
         final long seed = this.seed++;
-        final Chan<Long> results = exchange.results;
-        Go.go(() -> results.send(batch.run(depth, seed)));
-        bh.consume(results.recv().longValue());
+        bh.consume(inGoroutine.run(() -> batch.run(depth, seed)));
     }
 }

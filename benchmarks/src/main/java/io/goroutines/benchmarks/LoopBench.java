@@ -1,7 +1,5 @@
 package io.goroutines.benchmarks;
 
-import io.goroutines.Chan;
-import io.goroutines.Go;
 import io.goroutines.annotation.Goroutine;
 
 import java.util.concurrent.TimeUnit;
@@ -40,14 +38,8 @@ public class LoopBench
     /** The array, filled once. */
     int[] values;
 
-    /** The channel of one trial; its own class, so that JMH can read this state without the runtime. */
-    Exchange exchange;
-
-    /** Carries a sum from its goroutine back to the JMH thread; buffered, so the send never waits. */
-    static final class Exchange
-    {
-        final Chan<Long> results = Chan.make(1);
-    }
+    /** Runs a sum in a goroutine; made once the agent is known to be here (see {@link AgentCheck}). */
+    InGoroutine inGoroutine;
 
     /** Checks that the agent is here, and fills the array. */
     @Setup
@@ -59,7 +51,7 @@ public class LoopBench
         {
             values[i] = i * 7 + 3;
         }
-        exchange = new Exchange();
+        inGoroutine = new InGoroutine();
     }
 
     /**
@@ -71,7 +63,8 @@ public class LoopBench
     @OperationsPerInvocation(SIZE)
     public long plainLoop()
     {
-        return inGoroutine(LoopBench::plainSum);
+        final int[] a = values;
+        return inGoroutine.run(() -> plainSum(a));
     }
 
     /**
@@ -83,24 +76,8 @@ public class LoopBench
     @OperationsPerInvocation(SIZE)
     public long rewrittenLoop()
     {
-        return inGoroutine(LoopBench::rewrittenSum);
-    }
-
-    /** A way to sum the array. */
-    @FunctionalInterface
-    interface Sum
-    {
-        @Goroutine
-        long of(int[] a);
-    }
-
-    /** Sums the array with {@code sum} in a new goroutine and waits for the result. */
-    private long inGoroutine(final Sum sum)
-    {
         final int[] a = values;
-        final Chan<Long> results = exchange.results;
-        Go.go(() -> results.send(sum.of(a)));
-        return results.recv();
+        return inGoroutine.run(() -> rewrittenSum(a));
     }
 
     /** Not rewritten: no preemption point. */

@@ -272,8 +272,7 @@ public final class G
     public static void preempted(final G g)
     {
         g.preempt = false;
-        g.unwindAction = ACTION_YIELD;
-        g.sig = SIG_UNWIND;
+        Suspend.requeue(g);
     }
 
     /** At a loop back-edge of rewritten code: whether the goroutine should yield now. */

@@ -144,8 +144,10 @@ public final class Suspend
     }
 
     /**
-     * A preemption point (called at loop back-edges once {@link G#preempt} is set): clears the flag
-     * and yields as {@link #yield()}. Pinned or on a plain thread it only clears the flag.
+     * The preemption point the agent puts at each loop back-edge, where it stays a call only where
+     * the frame cannot suspend (a monitor held): pinned or on a plain thread it only clears the flag.
+     * Where the frame can suspend the agent emits no call but {@link G#preempted(G)}; armed, this
+     * leaf would do the same (clear the flag, yield as {@link #yield()}).
      */
     public static void preempt()
     {
@@ -213,8 +215,8 @@ public final class Suspend
         }
     }
 
-    /** Armed yield: take the token, ask the scheduler to requeue, unwind. */
-    private static void requeue(final G g)
+    /** Armed yield: take the token, ask the scheduler to requeue, unwind. Also {@link G#preempted(G)}. */
+    static void requeue(final G g)
     {
         g.unwindAction = G.ACTION_YIELD;
         g.sig = G.SIG_UNWIND;
