@@ -92,6 +92,45 @@ class FallbackTest
     }
 
     @Test
+    void shouldLeaveAMethodWhoseFrameARecordCannotHoldAsItWasWithAWarning() throws Exception
+    {
+        // 4,096 ints on the operand stack under one suspendable call: one more than a frame record counts
+        final int values = 4096;
+        final String name = "gen/Wide";
+        final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        final MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "wide", "()I", null, null);
+        mv.visitAnnotation(GOROUTINE, true).visitEnd();
+        mv.visitCode();
+        for (int i = 0; i < values; i++)
+        {
+            mv.visitInsn(Opcodes.ICONST_1);
+        }
+        mv.visitInsn(Opcodes.ICONST_2);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/goroutines/corpus/Effects", "f", "(I)I", false);
+        for (int i = 0; i < values; i++)
+        {
+            mv.visitInsn(Opcodes.IADD);
+        }
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        final List<String> warnings = new ArrayList<>();
+        final Definer loader = new Definer(getClass().getClassLoader());
+        final byte[] out = new GoroutineTransformer(TransformConfig.defaults(), warnings::add)
+            .transform(loader, name, cw.toByteArray(), true);
+
+        assertNotNull(out, "the class is still given its token-taking entry");
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("gen.Wide.wide()I") && warnings.get(0).contains("saves 4096 primitive")
+            && warnings.get(0).contains("holds 4095"), warnings.get(0));
+        Effects.reset();
+        assertEquals(values + 3, loader.define(name, out).getMethod("wide").invoke(null), "f(2) is 3");
+        assertEquals(1, Effects.count);
+    }
+
+    @Test
     void shouldLeaveAClassItCannotReadAsItWasWithAWarning()
     {
         final List<String> warnings = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.goroutines.agent.transform;
 
 import io.goroutines.agent.analysis.SuspensionPoint;
 import io.goroutines.agent.analysis.TypeFrame;
+import io.goroutines.internal.stack.Frames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +152,11 @@ final class StateMachineGenerator
     /** Rewrites the method in place. */
     void apply()
     {
+        if (points.size() > Frames.MAX_SITE + 1)
+        {
+            throw new IllegalStateException("it has " + points.size() + " suspension points; a frame record holds "
+                + (Frames.MAX_SITE + 1));
+        }
         final InsnList stubs = new InsnList();
         final List<InsnList> siteTails = new ArrayList<>();
         for (final SuspensionPoint p : points)
@@ -479,6 +485,11 @@ final class StateMachineGenerator
                     prims++;
                 }
             }
+        }
+        if (prims > Frames.MAX_SLOTS || refs > Frames.MAX_SLOTS)
+        {
+            throw new IllegalStateException("a call site in it saves " + prims + " primitive and " + refs
+                + " reference values; a frame record holds " + Frames.MAX_SLOTS + " of each");
         }
         l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
         l.add(Emit.getFrames());

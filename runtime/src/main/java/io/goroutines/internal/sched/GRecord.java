@@ -56,14 +56,19 @@ public final class GRecord extends WeakReference<G>
     {
         reason = why;
         waitSinceAndTimed = nowNs & ~1L | (withTimeout ? 1L : 0L);
-        final int depth = frames.depth();
-        int k = 0;
-        while (k < depth - 1 && MethodRegistry.isRuntime(frames.methodAt(k)))
+        int at = frames.innermost();
+        if (at < 0)
         {
-            k++;
+            waitMethod = 0;
+            waitSite = 0;
+            return;
         }
-        waitMethod = 0 == depth ? 0 : frames.methodAt(k);
-        waitSite = 0 == depth ? 0 : frames.siteAt(k);
+        for (int next = frames.below(at); next >= 0 && MethodRegistry.isRuntime(frames.methodAt(at)); next = frames.below(at))
+        {
+            at = next;
+        }
+        waitMethod = frames.methodAt(at);
+        waitSite = frames.siteAt(at);
     }
 
     /** Wait reason of the last park, or null. */

@@ -171,12 +171,12 @@ public final class Goroutines
         {
             final int depth = frames.depth();
             final List<String> out = new ArrayList<>(depth);
-            for (int k = 0; k < depth; k++)
+            for (int at = frames.innermost(), k = 0; at >= 0 && k < depth; at = frames.below(at), k++)
             {
-                final MethodRegistry.Entry e = MethodRegistry.entry(frames.methodAt(k));
+                final MethodRegistry.Entry e = MethodRegistry.entry(frames.methodAt(at));
                 if (null != e && !e.owner().startsWith("io/goroutines/internal/"))
                 {
-                    out.add(e.frame(frames.siteAt(k)));
+                    out.add(e.frame(frames.siteAt(at)));
                 }
             }
             return out;

@@ -135,16 +135,14 @@ public final class WaitGraph
             {
                 continue; // a pinned goroutine's frames are on its carrier's stack, not saved
             }
-            final var frames = g.frames;
-            frames.forEachRef((k, ref) ->
+            g.frames.forEachRef((method, site, ref) ->
             {
-                final int method = frames.methodAt(k);
                 if (MethodRegistry.isRuntime(method))
                 {
                     return;
                 }
                 final MethodRegistry.Entry e = MethodRegistry.entry(method);
-                final Holder h = new Holder(g, null == e ? "?" : e.frame(frames.siteAt(k)));
+                final Holder h = new Holder(g, null == e ? "?" : e.frame(site));
                 hold(holders, ref, h);
                 for (final Object inner : fields(ref))
                 {

@@ -9,51 +9,66 @@ import java.util.Arrays;
  * every rewritten frame from the innermost outwards saves its live locals and the operand stack
  * below the suspended call into this store and returns (unwinding by return, never by exception).
  * On resume the outermost frame is re-entered first, restores its values, re-invokes its callee,
- * and so on inwards: the store is a LIFO of records.
+ * and so on inwards: the store is a LIFO of frames.
  *
- * <p>Layout: {@code long[] prims} holds primitives (floats and doubles as raw bits), {@code Object[]
- * refs} holds references, and {@code int[] records} holds four ints per frame: method id, call-site
- * id, base index into {@code prims}, base index into {@code refs}. The arrays are allocated at the
- * first park only (a goroutine that never parks pays nothing) and start small, about a hundred
- * bytes, rather than Go's 2 KB: a parked goroutine must cost under 500 bytes, and a typical park
- * saves two or three frames (a lambda body over {@code Chan.recv}, which parks itself; over a
- * select or a sync primitive, which wait in {@code Waiter.await}) and up to eight references,
- * which is what the first arrays hold (64 and 48 bytes; at four frames and sixteen slots they were
- * 80 and 80). A deeper park doubles them once. They double when full, references
- * are nulled on pop (a popped frame keeps nothing alive), and {@link #shrink()} gives memory back
- * after a park when most of it is unused, as Go shrinks stacks during GC.
+ * <p>Layout: {@code long[] prims} holds primitives (floats and doubles as raw bits) and, after each
+ * frame's primitives, that frame's record: one long packing the method id (24 bits), the call-site
+ * id (16 bits) and how many primitive and reference slots the frame saved (12 bits each).
+ * {@code Object[] refs} holds references. So the record of the innermost frame is the last used
+ * slot of {@code prims}, and the one below it sits just under that frame's primitives: the frames
+ * can be walked from the top without a table of their own. The transform keeps every method within
+ * those widths (a method it cannot fit is left as it was, with a warning), and {@link #push} refuses
+ * anything wider rather than save a record it could not read back.
+ *
+ * <p>Why one array for records and primitives: a separate {@code int[]} of four ints per frame was
+ * a sixth of a parked goroutine (64 bytes of the 385 that one waiting in {@code Chan.recv} took);
+ * here a frame's record costs 8 bytes and no header of its own, and a push writes one slot instead of
+ * four. The arrays are allocated at the first park only (a goroutine that never parks pays nothing)
+ * and start small: a typical park saves two or three frames (a lambda body over {@code Chan.recv},
+ * which parks itself; over a select or a sync primitive, which wait in {@code Waiter.await}) and up
+ * to eight references, which is what the first arrays hold with a primitive or two (48 bytes each).
+ * A deeper park doubles them. They double when full, references are nulled on pop (a popped frame
+ * keeps nothing alive), and {@link #shrink()} gives memory back after a park when most of it is
+ * unused, as Go shrinks stacks during GC.
  *
  * <p>Invariants:
  * <ul>
- *   <li>{@code depth * RECORD <= records.length}, {@code primTop <= prims.length},
- *       {@code refTop <= refs.length};</li>
+ *   <li>{@code primTop <= prims.length}, {@code refTop <= refs.length};</li>
+ *   <li>{@code depth == 0} if and only if {@code primTop == 0}; else {@code prims[primTop - 1]} is the
+ *       innermost frame's record, and its primitives and references are the slots right under it and
+ *       the top {@code nRefs} of {@code refs};</li>
  *   <li>every {@code refs[i]} with {@code i >= refTop} is null (nothing leaks);</li>
- *   <li>the records' base indexes are non-decreasing from the bottom record to the top one.</li>
+ *   <li>{@code primBase}, {@code refBase} are the bases of the frame last pushed or resumed.</li>
  * </ul>
  * Owner thread only: the carrier running the goroutine (or the one that unwound it) is the only
  * one that touches it; hand-over between carriers happens through the run queues, which publish it.
+ * Readers of a parked goroutine's frames (dumps, deadlock reports) read while the owner cannot
+ * change them, or copy and check ({@code G.parkSeq}).
  */
-public final class Frames
+public class Frames
 {
-    /** Ints per frame record: method id, call-site id, prim base, ref base. */
-    private static final int RECORD = 4;
-    /** Initial primitive slots. */
-    private static final int INITIAL_PRIMS = 8;
+    /** Widest method id a record holds: the registry hands out no more ids than this. */
+    public static final int MAX_METHOD_ID = (1 << 24) - 1;
+    /** Widest call-site id a record holds. */
+    public static final int MAX_SITE = (1 << 16) - 1;
+    /** Most primitive slots, and most reference slots, one frame may save. */
+    public static final int MAX_SLOTS = (1 << 12) - 1;
+    /** Bit positions of a record's fields. */
+    private static final int METHOD_SHIFT = 40;
+    private static final int SITE_SHIFT = 24;
+    private static final int PRIMS_SHIFT = 12;
+    /** Initial primitive slots, records included: two frames and two primitives, or three and one. */
+    private static final int INITIAL_PRIMS = 4;
     /** Initial reference slots: a lambda over {@code Chan.recv} needs up to 8. */
     private static final int INITIAL_REFS = 8;
-    /** Initial record slots: 3 frames (a lambda, {@code Select.select}, {@code Waiter.await}; or a lambda, a helper and {@code Chan.recv}). */
-    private static final int INITIAL_RECORDS = 3 * RECORD;
     /** Shared empty arrays: nothing is allocated until the first push. */
     private static final long[] NO_PRIMS = new long[0];
     private static final Object[] NO_REFS = new Object[0];
-    private static final int[] NO_RECORDS = new int[0];
 
-    /** Primitive slots (ints, longs, float and double bits). */
+    /** Primitive slots (ints, longs, float and double bits) and the frames' records. */
     private long[] prims = NO_PRIMS;
     /** Reference slots. */
     private Object[] refs = NO_REFS;
-    /** Frame records, RECORD ints each. */
-    private int[] records = NO_RECORDS;
     /** Number of saved frames. */
     private int depth;
     /** First free primitive slot. */
@@ -66,53 +81,60 @@ public final class Frames
     private int refBase;
 
     /**
-     * Starts saving a frame: reserves {@code nPrims} primitive and {@code nRefs} reference slots.
-     * Called by rewritten code while unwinding, innermost frame first.
+     * Starts saving a frame: reserves {@code nPrims} primitive and {@code nRefs} reference slots and
+     * writes its record. Called by rewritten code while unwinding, innermost frame first.
      *
-     * @param methodId the id {@link MethodRegistry} gave the method
-     * @param site     the call-site (suspension point) id inside that method
-     * @param nPrims   primitive slots the frame needs
-     * @param nRefs    reference slots the frame needs
+     * @param methodId the id {@link MethodRegistry} gave the method, 1 to {@link #MAX_METHOD_ID}
+     * @param site     the call-site (suspension point) id inside that method, 0 to {@link #MAX_SITE}
+     * @param nPrims   primitive slots the frame needs, 0 to {@link #MAX_SLOTS}
+     * @param nRefs    reference slots the frame needs, 0 to {@link #MAX_SLOTS}
+     * @throws IllegalArgumentException when a value is wider than a record holds (nothing is saved)
      */
     public void push(final int methodId, final int site, final int nPrims, final int nRefs)
     {
-        final int r = depth * RECORD;
-        if (r + RECORD > records.length || primTop + nPrims > prims.length || refTop + nRefs > refs.length)
+        if (0 != ((methodId >>> 24) | (site >>> 16) | ((nPrims | nRefs) >>> 12)))
         {
-            grow(nPrims, nRefs);
+            throw tooWide(methodId, site, nPrims, nRefs);
         }
-        final int[] records = this.records;
-        records[r] = methodId;
-        records[r + 1] = site;
-        records[r + 2] = primTop;
-        records[r + 3] = refTop;
-        primBase = primTop;
+        final int base = primTop;
+        final int top = base + nPrims + 1;
+        if (top > prims.length || refTop + nRefs > refs.length)
+        {
+            grow(top, refTop + nRefs);
+        }
+        prims[top - 1] = (long)methodId << METHOD_SHIFT | (long)site << SITE_SHIFT | nPrims << PRIMS_SHIFT | nRefs;
+        primBase = base;
         refBase = refTop;
-        primTop += nPrims;
+        primTop = top;
         refTop += nRefs;
         depth++;
     }
 
     /**
-     * Makes room for one more record and the given slots: each array that is too small doubles (at
-     * least to its initial size and to what is needed). Out of {@link #push}, so that the path every
-     * frame takes at every park is smaller (146 bytes of bytecode, 227 with the growth in it) when
-     * the JIT inlines it into each rewritten method's save block.
+     * Makes room for {@code primsNeeded} primitive and {@code refsNeeded} reference slots: each array
+     * that is too small doubles (at least to its initial size and to what is needed). Out of
+     * {@link #push}, so that the path every frame takes at every park stays small when the JIT
+     * inlines it into each rewritten method's save block.
      */
-    private void grow(final int nPrims, final int nRefs)
+    private void grow(final int primsNeeded, final int refsNeeded)
     {
-        if ((depth + 1) * RECORD > records.length)
+        if (primsNeeded > prims.length)
         {
-            records = Arrays.copyOf(records, Math.max(INITIAL_RECORDS, records.length * 2));
+            prims = Arrays.copyOf(prims, Math.max(Math.max(INITIAL_PRIMS, prims.length * 2), primsNeeded));
         }
-        if (primTop + nPrims > prims.length)
+        if (refsNeeded > refs.length)
         {
-            prims = Arrays.copyOf(prims, Math.max(Math.max(INITIAL_PRIMS, prims.length * 2), primTop + nPrims));
+            refs = Arrays.copyOf(refs, Math.max(Math.max(INITIAL_REFS, refs.length * 2), refsNeeded));
         }
-        if (refTop + nRefs > refs.length)
-        {
-            refs = Arrays.copyOf(refs, Math.max(Math.max(INITIAL_REFS, refs.length * 2), refTop + nRefs));
-        }
+    }
+
+    /** The refusal of {@link #push}, out of it so that the path every frame takes stays small. */
+    private static IllegalArgumentException tooWide(final int methodId, final int site, final int nPrims,
+        final int nRefs)
+    {
+        return new IllegalArgumentException("frames: a frame record holds a method id up to " + MAX_METHOD_ID
+            + ", a call-site id up to " + MAX_SITE + " and up to " + MAX_SLOTS + " slots of each kind, not method "
+            + methodId + ", site " + site + ", " + nPrims + " primitive and " + nRefs + " reference slots");
     }
 
     /** Saves an int (also boolean, byte, short, char) into slot {@code i} of the frame being saved. */
@@ -154,15 +176,19 @@ public final class Frames
      */
     public int resume(final int methodId)
     {
-        final int r = (depth - 1) * RECORD;
-        final int[] records = this.records;
-        if (r < 0 || records[r] != methodId)
+        final int r = primTop - 1;
+        if (r < 0)
         {
             throw outOfOrder(methodId);
         }
-        primBase = records[r + 2];
-        refBase = records[r + 3];
-        return records[r + 1];
+        final long record = prims[r];
+        if (methodOf(record) != methodId)
+        {
+            throw outOfOrder(methodId);
+        }
+        primBase = r - primsOf(record);
+        refBase = refTop - refsOf(record);
+        return siteOf(record);
     }
 
     /** The failure of {@link #resume}, out of it so that the path every frame takes stays small. */
@@ -170,7 +196,7 @@ public final class Frames
     {
         return new IllegalStateException("frames: resume of method " + MethodRegistry.describe(methodId)
             + (depth == 0 ? " but no frame is saved"
-                : " but the saved frame belongs to " + MethodRegistry.describe(records[(depth - 1) * RECORD])));
+                : " but the saved frame belongs to " + MethodRegistry.describe(methodOf(prims[primTop - 1]))));
     }
 
     /** Reads an int from slot {@code i} of the frame being restored. */
@@ -203,26 +229,21 @@ public final class Frames
         return refs[refBase + i];
     }
 
-    /** Removes the top frame, nulling its references so that nothing stays reachable from it. */
+    /**
+     * Removes the frame last pushed or resumed (the top one), nulling its references so that nothing
+     * stays reachable from it.
+     */
     public void pop()
     {
-        final int r = (depth - 1) * RECORD;
-        final int[] records = this.records;
-        final int newPrimTop = records[r + 2];
-        final int newRefTop = records[r + 3];
         final Object[] refs = this.refs;
-        for (int i = newRefTop; i < refTop; i++)
+        final int refTop = this.refTop;
+        for (int i = refBase; i < refTop; i++)
         {
             refs[i] = null; // a popped frame keeps nothing alive
         }
-        primTop = newPrimTop;
-        refTop = newRefTop;
+        this.refTop = refBase;
+        primTop = primBase;
         depth--;
-        if (depth > 0)
-        {
-            primBase = records[r - RECORD + 2];
-            refBase = records[r - RECORD + 3];
-        }
     }
 
     /** Number of saved frames. */
@@ -231,16 +252,51 @@ public final class Frames
         return depth;
     }
 
-    /** Method id of saved frame {@code k}, 0 = innermost. */
-    public int methodAt(final int k)
+    /**
+     * Where the innermost frame's record is, to walk the saved frames from the innermost outwards
+     * with {@link #below}, {@link #methodAt} and {@link #siteAt}; -1 when none is saved.
+     */
+    public int innermost()
     {
-        return records[k * RECORD];
+        return primTop - 1;
     }
 
-    /** Call-site id of saved frame {@code k}, 0 = innermost. */
-    public int siteAt(final int k)
+    /** Where the record of the frame under the one at {@code at} is, or -1 when that one is the outermost. */
+    public int below(final int at)
     {
-        return records[k * RECORD + 1];
+        return at - primsOf(prims[at]) - 1;
+    }
+
+    /** Method id of the frame whose record is at {@code at}. */
+    public int methodAt(final int at)
+    {
+        return methodOf(prims[at]);
+    }
+
+    /** Call-site id of the frame whose record is at {@code at}. */
+    public int siteAt(final int at)
+    {
+        return siteOf(prims[at]);
+    }
+
+    private static int methodOf(final long record)
+    {
+        return (int)(record >>> METHOD_SHIFT);
+    }
+
+    private static int siteOf(final long record)
+    {
+        return (int)(record >>> SITE_SHIFT) & MAX_SITE;
+    }
+
+    private static int primsOf(final long record)
+    {
+        return (int)(record >>> PRIMS_SHIFT) & MAX_SLOTS;
+    }
+
+    private static int refsOf(final long record)
+    {
+        return (int)record & MAX_SLOTS;
     }
 
     /** Receives the references of saved frames ({@link #forEachRef}). */
@@ -248,10 +304,11 @@ public final class Frames
     public interface RefVisitor
     {
         /**
-         * @param k   the frame, 0 = innermost
-         * @param ref a non-null reference that frame saved
+         * @param method the method id of the frame that saved it
+         * @param site   the call-site id where that frame is suspended
+         * @param ref    a non-null reference that frame saved
          */
-        void visit(int k, Object ref);
+        void visit(int method, int site, Object ref);
     }
 
     /**
@@ -260,27 +317,29 @@ public final class Frames
      */
     public void forEachRef(final RefVisitor visitor)
     {
-        final int[] records = this.records;
+        final long[] prims = this.prims;
         final Object[] refs = this.refs;
-        final int depth = this.depth;
-        for (int k = 0; k < depth; k++)
+        int end = refTop;
+        for (int at = primTop - 1; at >= 0; at -= primsOf(prims[at]) + 1)
         {
-            final int end = k + 1 < depth ? records[(k + 1) * RECORD + 3] : refTop;
-            for (int i = records[k * RECORD + 3]; i < end; i++)
+            final long record = prims[at];
+            final int start = end - refsOf(record);
+            for (int i = start; i < end; i++)
             {
                 final Object ref = refs[i];
                 if (null != ref)
                 {
-                    visitor.visit(k, ref);
+                    visitor.visit(methodOf(record), siteOf(record), ref);
                 }
             }
+            end = start;
         }
     }
 
     /** Bytes this store holds on to (arrays only), for metrics and the shrink policy. */
     public long capacityBytes()
     {
-        return prims.length * 8L + refs.length * 4L + records.length * 4L;
+        return prims.length * 8L + refs.length * 4L;
     }
 
     /** Drops every saved frame (a goroutine that ended with an exception mid-resume). */
@@ -302,7 +361,6 @@ public final class Frames
         {
             prims = NO_PRIMS;
             refs = NO_REFS;
-            records = NO_RECORDS;
             return;
         }
         if (prims.length > INITIAL_PRIMS && primTop * 4 <= prims.length)
@@ -312,10 +370,6 @@ public final class Frames
         if (refs.length > INITIAL_REFS && refTop * 4 <= refs.length)
         {
             refs = Arrays.copyOf(refs, Math.max(INITIAL_REFS, refs.length / 2));
-        }
-        if (records.length > INITIAL_RECORDS && depth * RECORD * 4 <= records.length)
-        {
-            records = Arrays.copyOf(records, Math.max(INITIAL_RECORDS, records.length / 2));
         }
     }
 }

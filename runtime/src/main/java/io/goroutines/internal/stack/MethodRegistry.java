@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * on restore and mapped back to a source line for goroutine dumps.
  *
  * <p>The agent registers each method when it rewrites it and bakes the id into the method's code as
- * a constant. Ids start at 1 (0 means "no method"); they are never reused.
+ * a constant. Ids start at 1 (0 means "no method"); they are never reused, and stop at
+ * {@link Frames#MAX_METHOD_ID}, the widest a frame record holds.
  */
 public final class MethodRegistry
 {
@@ -69,6 +70,12 @@ public final class MethodRegistry
     {
         synchronized (LOCK)
         {
+            if (nextId > Frames.MAX_METHOD_ID)
+            {
+                // a frame record holds 24 bits of method id; the caller leaves the method as it was
+                throw new IllegalStateException("method registry: more than " + Frames.MAX_METHOD_ID
+                    + " methods rewritten in this JVM");
+            }
             final int id = nextId++;
             AtomicReferenceArray<Entry> array = entries;
             if (id >= array.length())

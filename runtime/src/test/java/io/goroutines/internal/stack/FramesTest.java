@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FramesTest
@@ -102,6 +104,62 @@ class FramesTest
         f.pop();
         f.shrink();
         assertEquals(0, f.capacityBytes());
+    }
+
+    @Test
+    void shouldWalkTheSavedFramesFromTheInnermostWithTheirReferences()
+    {
+        final Frames f = new Frames();
+        assertEquals(-1, f.innermost());
+        f.push(M2, 0, 3, 1); // outermost: primitives under its record
+        f.putInt(0, 1);
+        f.putLong(1, 2);
+        f.putInt(2, 3);
+        f.putRef(0, "m2");
+        f.push(M1, 1, 0, 2); // innermost: references only
+        f.putRef(0, "m1-a");
+        f.putRef(1, null);
+        final int inner = f.innermost();
+        assertEquals(M1, f.methodAt(inner));
+        assertEquals(1, f.siteAt(inner));
+        final int outer = f.below(inner);
+        assertEquals(M2, f.methodAt(outer));
+        assertEquals(0, f.siteAt(outer));
+        assertEquals(-1, f.below(outer));
+        final List<String> seen = new ArrayList<>();
+        f.forEachRef((method, site, ref) -> seen.add(method + "/" + site + "/" + ref));
+        assertEquals(List.of(M1 + "/1/m1-a", M2 + "/0/m2"), seen, "innermost first, nulls left out");
+    }
+
+    @Test
+    void shouldRefuseARecordWiderThanItHoldsAndSaveNothing()
+    {
+        final Frames f = new Frames();
+        f.push(M1, Frames.MAX_SITE, Frames.MAX_SLOTS, Frames.MAX_SLOTS); // the widest that fits
+        f.putInt(Frames.MAX_SLOTS - 1, 42);
+        f.putRef(Frames.MAX_SLOTS - 1, "last");
+        assertThrows(IllegalArgumentException.class, () -> f.push(M1, Frames.MAX_SITE + 1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> f.push(M1, 0, Frames.MAX_SLOTS + 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> f.push(M1, 0, 0, Frames.MAX_SLOTS + 1));
+        assertThrows(IllegalArgumentException.class, () -> f.push(Frames.MAX_METHOD_ID + 1, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> f.push(-1, 0, 0, 0));
+        assertEquals(1, f.depth(), "nothing was saved by the refused pushes");
+        assertEquals(Frames.MAX_SITE, f.resume(M1));
+        assertEquals(42, f.getInt(Frames.MAX_SLOTS - 1));
+        assertEquals("last", f.getRef(Frames.MAX_SLOTS - 1));
+        f.pop();
+        assertEquals(0, f.depth());
+        assertEquals(-1, f.innermost());
+    }
+
+    @Test
+    void shouldKeepATypicalParkSmall()
+    {
+        // a lambda over Chan.recv: two frames, a few references, a primitive or none
+        final Frames f = new Frames();
+        f.push(M2, 0, 1, 2);
+        f.push(M1, 0, 0, 2);
+        assertEquals(4 * 8 + 8 * 4, f.capacityBytes(), "one array of four longs, one of eight references");
     }
 
     @Test
