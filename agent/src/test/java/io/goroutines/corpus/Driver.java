@@ -120,9 +120,9 @@ public final class Driver
                 {
                     throw new AssertionError("root returned with sig " + g.sig, thrown);
                 }
-                if (g.frames.depth() != 0)
+                if (g.depth() != 0)
                 {
-                    throw new AssertionError("frames left behind: " + g.frames.depth());
+                    throw new AssertionError("frames left behind: " + g.depth());
                 }
                 return null == thrown ? "result=" + result : "threw=" + thrown;
             }

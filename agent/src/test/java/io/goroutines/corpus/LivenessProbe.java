@@ -4,6 +4,7 @@ import io.goroutines.annotation.Goroutine;
 import io.goroutines.internal.sched.Carrier;
 import io.goroutines.internal.sched.G;
 import io.goroutines.internal.sched.Tokens;
+import io.goroutines.internal.stack.Frames;
 import java.lang.reflect.Field;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -95,10 +96,10 @@ public final class LivenessProbe
 
     private static int countBlobs(final G g) throws Exception
     {
-        final Field refs = g.frames.getClass().getDeclaredField("refs");
+        final Field refs = Frames.class.getDeclaredField("refs");
         refs.setAccessible(true);
         int n = 0;
-        for (final Object o : (Object[]) refs.get(g.frames))
+        for (final Object o : (Object[]) refs.get(g))
         {
             if (o instanceof byte[] && ((byte[]) o).length == 1024)
             {

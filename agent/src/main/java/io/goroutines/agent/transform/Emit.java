@@ -20,14 +20,12 @@ final class Emit
 {
     /** The goroutine class. */
     static final String G = "io/goroutines/internal/sched/G";
-    /** The frame store class. */
+    /** The frame store class, which G extends: rewritten code calls its methods on the G. */
     static final String FRAMES = "io/goroutines/internal/stack/Frames";
     /** The class whose static methods are the suspension leaves. */
     static final String SUSPEND = "io/goroutines/internal/sched/Suspend";
     /** Descriptor of a G. */
     static final String G_DESC = "L" + G + ";";
-    /** Descriptor of a Frames. */
-    static final String FRAMES_DESC = "L" + FRAMES + ";";
 
     static final int SIG_NONE = 0;
     static final int SIG_CALL = 1;
@@ -103,12 +101,6 @@ final class Emit
     static AbstractInsnNode getPreempt()
     {
         return new FieldInsnNode(Opcodes.GETFIELD, G, "preempt", "Z");
-    }
-
-    /** {@code g.frames}. Stack: {@code G -> Frames}. */
-    static AbstractInsnNode getFrames()
-    {
-        return new FieldInsnNode(Opcodes.GETFIELD, G, "frames", FRAMES_DESC);
     }
 
     /** Loads a local of {@code type}. Stack: {@code -> value}. */
@@ -219,29 +211,29 @@ final class Emit
     }
 
     /**
-     * {@code frames.putX(index, local)}. Stack: {@code ->}.
+     * {@code g.putX(index, local)} on the goroutine, which is its own frame store. Stack: {@code ->}.
      */
-    static InsnList put(final int framesLocal, final int index, final Type type, final int local)
+    static InsnList put(final int gLocal, final int index, final Type type, final int local)
     {
         final Slot slot = Slot.of(type);
         final InsnList l = new InsnList();
-        l.add(new VarInsnNode(Opcodes.ALOAD, framesLocal));
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
         l.add(iconst(index));
         l.add(load(type, local));
-        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAMES, slot.put, "(I" + slot.desc + ")V", false));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, G, slot.put, "(I" + slot.desc + ")V", false));
         return l;
     }
 
     /**
-     * {@code frames.getX(index)}, cast back to {@code type}. Stack: {@code -> value}.
+     * {@code g.getX(index)}, cast back to {@code type}. Stack: {@code -> value}.
      */
-    static InsnList get(final int framesLocal, final int index, final Type type, final boolean cast)
+    static InsnList get(final int gLocal, final int index, final Type type, final boolean cast)
     {
         final Slot slot = Slot.of(type);
         final InsnList l = new InsnList();
-        l.add(new VarInsnNode(Opcodes.ALOAD, framesLocal));
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
         l.add(iconst(index));
-        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAMES, slot.get, "(I)" + slot.desc, false));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, G, slot.get, "(I)" + slot.desc, false));
         if (cast)
         {
             l.add(new TypeInsnNode(Opcodes.CHECKCAST, type.getSort() == Type.ARRAY ? type.getDescriptor()

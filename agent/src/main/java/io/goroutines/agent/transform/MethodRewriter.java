@@ -48,11 +48,11 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  *           ...
  * slow_k:   if !G.unwinding(g): goto after_k                    // callee was not rewritten
  *           pop the dummy result; site = k; goto save_L         // L: the layout of site k
- * save_L:   spill the operand stack to temps; frames.push(methodId, site, ...);
+ * save_L:   spill the operand stack to temps; g.push(methodId, site, ...);
  *           save locals, stack, receiver and arguments; return a dummy value
- * dispatch: site = g.frames.resume(methodId); tableswitch site -> restore_L
+ * dispatch: site = g.resume(methodId); tableswitch site -> restore_L        // g is its own frame store
  * restore_L: restore locals, receiver and arguments into their temps, push the operand stack;
- *           frames.pop(); switch site -> tail_k
+ *           g.pop(); switch site -> tail_k
  * tail_k:   load receiver and arguments (dummies for a static call); goto call_k
  * entry_h:  G.clearCall(g); goto h                             // handler h is entered here: drops a
  *                                                              // token armed by a call that threw

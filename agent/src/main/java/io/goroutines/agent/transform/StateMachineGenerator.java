@@ -51,8 +51,8 @@ final class StateMachineGenerator
     private final List<SuspensionPoint> points;
     private final int methodId;
     private final Type returnType;
+    /** The goroutine ({@code G.current()}), which is also its frame store; null when entered from plain code. */
     private final int gLocal;
-    private final int framesLocal;
     private final int siteLocal;
     /** First temp local; temps are shared between sites and layouts (dead between them). */
     private final int tempBase;
@@ -143,9 +143,8 @@ final class StateMachineGenerator
         this.methodId = methodId;
         this.returnType = Type.getReturnType(method.desc);
         gLocal = method.maxLocals;
-        framesLocal = gLocal + 1;
-        siteLocal = gLocal + 2;
-        tempBase = gLocal + 3;
+        siteLocal = gLocal + 1;
+        tempBase = gLocal + 2;
         maxLocals = tempBase;
     }
 
@@ -492,14 +491,11 @@ final class StateMachineGenerator
                 + " reference values; a frame record holds " + Frames.MAX_SLOTS + " of each");
         }
         l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(Emit.getFrames());
-        l.add(new InsnNode(Opcodes.DUP));
-        l.add(new VarInsnNode(Opcodes.ASTORE, framesLocal));
         l.add(Emit.iconst(methodId));
         l.add(new VarInsnNode(Opcodes.ILOAD, siteLocal));
         l.add(Emit.iconst(prims));
         l.add(Emit.iconst(refs));
-        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.FRAMES, "push", "(IIII)V", false));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.G, "push", "(IIII)V", false));
         final int[] next = {0, 0};
         for (final int i : layout.locals())
         {
@@ -521,7 +517,7 @@ final class StateMachineGenerator
     {
         if (!isNull(type))
         {
-            l.add(Emit.put(framesLocal, Emit.Slot.of(type).isRef() ? next[1]++ : next[0]++, type, local));
+            l.add(Emit.put(gLocal, Emit.Slot.of(type).isRef() ? next[1]++ : next[0]++, type, local));
         }
     }
 
@@ -531,11 +527,8 @@ final class StateMachineGenerator
         final InsnList l = new InsnList();
         l.add(dispatch);
         l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(Emit.getFrames());
-        l.add(new InsnNode(Opcodes.DUP));
-        l.add(new VarInsnNode(Opcodes.ASTORE, framesLocal));
         l.add(Emit.iconst(methodId));
-        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.FRAMES, "resume", "(I)I", false));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.G, "resume", "(I)I", false));
         if (layouts.size() == 1)
         {
             l.add(new VarInsnNode(Opcodes.ISTORE, siteLocal));
@@ -580,8 +573,8 @@ final class StateMachineGenerator
         {
             l.add(restore(s, stackNext));
         }
-        l.add(new VarInsnNode(Opcodes.ALOAD, framesLocal));
-        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.FRAMES, "pop", "()V", false));
+        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.G, "pop", "()V", false));
         if (layout.sites.size() == 1)
         {
             l.add(new JumpInsnNode(Opcodes.GOTO, layout.tails.get(0)));
@@ -648,7 +641,7 @@ final class StateMachineGenerator
             return l;
         }
         final boolean ref = Emit.Slot.of(type).isRef();
-        return Emit.get(framesLocal, ref ? next[1]++ : next[0]++, type, ref && castNeeded.test(type));
+        return Emit.get(gLocal, ref ? next[1]++ : next[0]++, type, ref && castNeeded.test(type));
     }
 
     private static void skip(final Type type, final int[] next)

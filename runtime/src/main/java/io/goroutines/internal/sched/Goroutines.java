@@ -133,7 +133,7 @@ public final class Goroutines
                 }
                 default: // WAITING, or RUNNABLE (not started yet, or yielded: its records are saved)
                 {
-                    final List<String> frames = savedFrames(g.frames);
+                    final List<String> frames = savedFrames(g);
                     VarHandle.acquireFence(); // the copy before the re-reads
                     if (null != frames && g.state() == state && g.parkSeq == seq)
                     {

@@ -1676,7 +1676,7 @@ public final class Sched
      */
     private boolean commit(final Carrier c, final G g)
     {
-        g.frames.shrink(); // still owned here: give back what a deeper park once needed
+        g.shrink(); // still owned here: give back what a deeper park once needed
         if (G.ACTION_YIELD == g.unwindAction)
         {
             // Gosched and preemption go behind everyone: to the global queue (Go's goschedImpl)
@@ -1703,7 +1703,7 @@ public final class Sched
             Events.park(g);
         }
         final GRecord r = null == g.record ? g.record = allgs.register(g) : g.record; // registered at its first park
-        r.parked(g.waitReason, coarseNs, g.frames, false);
+        r.parked(g.waitReason, coarseNs, g, false);
         if (!g.casState(G.RUNNING, G.WAITING)) // release: publishes the frames
         {
             throw new IllegalStateException("sched: commit of a park of " + g + " that is not running");
@@ -1717,13 +1717,13 @@ public final class Sched
     private void finish(final G g, final Throwable thrown)
     {
         Throwable failure = thrown;
-        if (null == failure && 0 != g.frames.depth())
+        if (null == failure && 0 != g.depth())
         {
-            failure = new IllegalStateException("sched: " + g + " returned with " + g.frames.depth() +
+            failure = new IllegalStateException("sched: " + g + " returned with " + g.depth() +
                 " saved frames (sig=" + g.sig + "): a rewritten frame was resumed out of order");
         }
         g.sig = G.SIG_NONE;
-        g.frames.clear();
+        g.clear();
         g.task = null;
         g.casState(G.RUNNING, G.DEAD);
         final GRecord r = g.record;
@@ -1785,7 +1785,7 @@ public final class Sched
         boolean interrupted = false;
         sched.stats.pinnedParks.increment();
         final GRecord r = null == g.record ? g.record = sched.allgs.register(g) : g.record;
-        r.parked(g.waitReason, sched.coarseNs, g.frames, timeoutNs > 0);
+        r.parked(g.waitReason, sched.coarseNs, g, timeoutNs > 0);
         g.casState(G.RUNNING, G.PINNED); // then read the permit: pairs with svPermit -> state read in unpark
         while (0 == g.lvPermit())
         {

@@ -135,7 +135,7 @@ public final class WaitGraph
             {
                 continue; // a pinned goroutine's frames are on its carrier's stack, not saved
             }
-            g.frames.forEachRef((method, site, ref) ->
+            g.forEachRef((method, site, ref) ->
             {
                 if (MethodRegistry.isRuntime(method))
                 {

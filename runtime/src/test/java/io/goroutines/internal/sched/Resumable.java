@@ -82,11 +82,11 @@ abstract class Resumable implements Task
         final G g = G.current();
         if (G.SIG_RESUME == g.sig)
         {
-            if (0 != g.frames.resume(METHOD_ID))
+            if (0 != g.resume(METHOD_ID))
             {
                 throw new AssertionError("wrong call site");
             }
-            g.frames.pop();
+            g.pop();
             callLeaf(leaf, parkNanos); // re-invoke the callee: the leaf sees SIG_RESUME and clears it
             if (G.SIG_NONE != g.sig)
             {
@@ -118,7 +118,7 @@ abstract class Resumable implements Task
             if (G.SIG_UNWIND == g.sig)
             {
                 unwinding();
-                g.frames.push(METHOD_ID, 0, 0, 0); // save the frame and return a dummy value
+                g.push(METHOD_ID, 0, 0, 0); // save the frame and return a dummy value
                 unwinds++;
                 return;
             }

@@ -223,12 +223,12 @@ class SchedTest
         final G g = Sched.get().spawn(task, true);
         await(() -> G.WAITING == g.state(), "the goroutine to park");
         assertEquals(1, task.unwinds);
-        assertEquals(1, g.frames.depth(), "its frame is saved while parked");
+        assertEquals(1, g.depth(), "its frame is saved while parked");
         assertEquals(G.SIG_NONE, g.sig);
         Sched.unpark(g);
         await(() -> G.DEAD == g.state(), "the goroutine to finish");
         assertEquals(2, steps.get());
-        assertEquals(0, g.frames.depth());
+        assertEquals(0, g.depth());
     }
 
     @Test
@@ -692,7 +692,7 @@ class SchedTest
     @Test
     void shouldReportResumeOutOfOrderAsPanic()
     {
-        final G g = Sched.get().spawn(() -> G.current().frames.push(1, 0, 0, 0), false);
+        final G g = Sched.get().spawn(() -> G.current().push(1, 0, 0, 0), false);
         final List<TestSupport.Panic> panics = new ArrayList<>();
         await(() -> panics.addAll(TestSupport.drainPanics()) || !panics.isEmpty(), "the panic");
         assertSame(g, panics.get(0).g());
