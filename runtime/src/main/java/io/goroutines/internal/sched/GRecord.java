@@ -56,19 +56,18 @@ public final class GRecord extends WeakReference<G>
     {
         reason = why;
         waitSinceAndTimed = nowNs & ~1L | (withTimeout ? 1L : 0L);
-        int at = frames.innermost();
-        if (at < 0)
+        // from the outermost frame inwards (the order the records can be walked in), keeping the
+        // innermost one that is not the runtime's, else the outermost
+        int wait = frames.outermost();
+        for (int at = wait < 0 ? -1 : frames.callee(wait); at >= 0; at = frames.callee(at))
         {
-            waitMethod = 0;
-            waitSite = 0;
-            return;
+            if (!MethodRegistry.isRuntime(frames.methodAt(at)))
+            {
+                wait = at;
+            }
         }
-        for (int next = frames.below(at); next >= 0 && MethodRegistry.isRuntime(frames.methodAt(at)); next = frames.below(at))
-        {
-            at = next;
-        }
-        waitMethod = frames.methodAt(at);
-        waitSite = frames.siteAt(at);
+        waitMethod = wait < 0 ? 0 : frames.methodAt(wait);
+        waitSite = wait < 0 ? 0 : frames.siteAt(wait);
     }
 
     /** Wait reason of the last park, or null. */

@@ -171,7 +171,7 @@ public final class Goroutines
         {
             final int depth = frames.depth();
             final List<String> out = new ArrayList<>(depth);
-            for (int at = frames.innermost(), k = 0; at >= 0 && k < depth; at = frames.below(at), k++)
+            for (int at = frames.outermost(), k = 0; at >= 0 && k < depth; at = frames.callee(at), k++)
             {
                 final MethodRegistry.Entry e = MethodRegistry.entry(frames.methodAt(at));
                 if (null != e && !e.owner().startsWith("io/goroutines/internal/"))
@@ -179,6 +179,7 @@ public final class Goroutines
                     out.add(e.frame(frames.siteAt(at)));
                 }
             }
+            Collections.reverse(out); // walked from the outermost; a dump shows the innermost first
             return out;
         }
         catch (final RuntimeException changing)

@@ -14,9 +14,9 @@ import java.util.Arrays;
  * <p>Layout: {@code long[] prims} holds primitives (floats and doubles as raw bits) and, after each
  * frame's primitives, that frame's record: one long packing the method id (24 bits), the call-site
  * id (16 bits) and how many primitive and reference slots the frame saved (12 bits each).
- * {@code Object[] refs} holds references. So the record of the innermost frame is the last used
- * slot of {@code prims}, and the one below it sits just under that frame's primitives: the frames
- * can be walked from the top without a table of their own. The transform keeps every method within
+ * {@code Object[] refs} holds references. So the record of the frame saved last (the outermost) is
+ * the last used slot of {@code prims}, and the record of the frame it called sits just under its
+ * primitives: the frames can be walked from the top without a table of their own. The transform keeps every method within
  * those widths (a method it cannot fit is left as it was, with a warning), and {@link #push} refuses
  * anything wider rather than save a record it could not read back.
  *
@@ -35,8 +35,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code primTop <= prims.length}, {@code refTop <= refs.length};</li>
  *   <li>{@code depth == 0} if and only if {@code primTop == 0}; else {@code prims[primTop - 1]} is the
- *       innermost frame's record, and its primitives and references are the slots right under it and
- *       the top {@code nRefs} of {@code refs};</li>
+ *       record of the frame saved last (the outermost: unwinding saves the innermost first), and its
+ *       primitives and references are the slots right under it and the top {@code nRefs} of
+ *       {@code refs};</li>
  *   <li>every {@code refs[i]} with {@code i >= refTop} is null (nothing leaks);</li>
  *   <li>{@code primBase}, {@code refBase} are the bases of the frame last pushed or resumed.</li>
  * </ul>
@@ -253,16 +254,19 @@ public class Frames
     }
 
     /**
-     * Where the innermost frame's record is, to walk the saved frames from the innermost outwards
-     * with {@link #below}, {@link #methodAt} and {@link #siteAt}; -1 when none is saved.
+     * Where the outermost frame's record is (the frame saved last, restored first), to walk the saved
+     * frames inwards with {@link #callee}, {@link #methodAt} and {@link #siteAt}; -1 when none is saved.
      */
-    public int innermost()
+    public int outermost()
     {
         return primTop - 1;
     }
 
-    /** Where the record of the frame under the one at {@code at} is, or -1 when that one is the outermost. */
-    public int below(final int at)
+    /**
+     * Where the record of the frame that the one at {@code at} called is (saved just before it), or
+     * -1 when the frame at {@code at} is the innermost.
+     */
+    public int callee(final int at)
     {
         return at - primsOf(prims[at]) - 1;
     }
@@ -319,11 +323,17 @@ public class Frames
     {
         final long[] prims = this.prims;
         final Object[] refs = this.refs;
-        int end = refTop;
-        for (int at = primTop - 1; at >= 0; at -= primsOf(prims[at]) + 1)
+        final int[] at = new int[depth]; // records are walked from the outermost; visits go the other way
+        int n = 0;
+        for (int a = primTop - 1; a >= 0 && n < at.length; a -= primsOf(prims[a]) + 1)
         {
-            final long record = prims[at];
-            final int start = end - refsOf(record);
+            at[n++] = a;
+        }
+        int start = 0;
+        for (int k = n - 1; k >= 0; k--)
+        {
+            final long record = prims[at[k]];
+            final int end = start + refsOf(record);
             for (int i = start; i < end; i++)
             {
                 final Object ref = refs[i];
@@ -332,7 +342,7 @@ public class Frames
                     visitor.visit(methodOf(record), siteOf(record), ref);
                 }
             }
-            end = start;
+            start = end;
         }
     }
 

@@ -107,28 +107,28 @@ class FramesTest
     }
 
     @Test
-    void shouldWalkTheSavedFramesFromTheInnermostWithTheirReferences()
+    void shouldWalkTheSavedFramesInwardsAndVisitTheirReferencesInnermostFirst()
     {
         final Frames f = new Frames();
-        assertEquals(-1, f.innermost());
-        f.push(M2, 0, 3, 1); // outermost: primitives under its record
+        assertEquals(-1, f.outermost());
+        f.push(M2, 0, 3, 1); // the innermost frame is saved first: primitives under its record
         f.putInt(0, 1);
         f.putLong(1, 2);
         f.putInt(2, 3);
         f.putRef(0, "m2");
-        f.push(M1, 1, 0, 2); // innermost: references only
+        f.push(M1, 1, 0, 2); // its caller, the outermost: references only
         f.putRef(0, "m1-a");
         f.putRef(1, null);
-        final int inner = f.innermost();
-        assertEquals(M1, f.methodAt(inner));
-        assertEquals(1, f.siteAt(inner));
-        final int outer = f.below(inner);
-        assertEquals(M2, f.methodAt(outer));
-        assertEquals(0, f.siteAt(outer));
-        assertEquals(-1, f.below(outer));
+        final int outer = f.outermost();
+        assertEquals(M1, f.methodAt(outer));
+        assertEquals(1, f.siteAt(outer));
+        final int inner = f.callee(outer);
+        assertEquals(M2, f.methodAt(inner));
+        assertEquals(0, f.siteAt(inner));
+        assertEquals(-1, f.callee(inner));
         final List<String> seen = new ArrayList<>();
         f.forEachRef((method, site, ref) -> seen.add(method + "/" + site + "/" + ref));
-        assertEquals(List.of(M1 + "/1/m1-a", M2 + "/0/m2"), seen, "innermost first, nulls left out");
+        assertEquals(List.of(M2 + "/0/m2", M1 + "/1/m1-a"), seen, "innermost first, nulls left out");
     }
 
     @Test
@@ -149,7 +149,7 @@ class FramesTest
         assertEquals("last", f.getRef(Frames.MAX_SLOTS - 1));
         f.pop();
         assertEquals(0, f.depth());
-        assertEquals(-1, f.innermost());
+        assertEquals(-1, f.outermost());
     }
 
     @Test
