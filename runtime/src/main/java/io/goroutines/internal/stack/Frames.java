@@ -16,9 +16,10 @@ import java.util.Arrays;
  * id (16 bits) and how many primitive and reference slots the frame saved (12 bits each).
  * {@code Object[] refs} holds references. So the record of the frame saved last (the outermost) is
  * the last used slot of {@code prims}, and the record of the frame it called sits just under its
- * primitives: the frames can be walked from the top without a table of their own. The transform keeps every method within
- * those widths (a method it cannot fit is left as it was, with a warning), and {@link #push} refuses
- * anything wider rather than save a record it could not read back.
+ * primitives: the frames can be walked from the top without a table of their own. The transform
+ * keeps every method within those widths (a method it cannot fit is left as it was, with a
+ * warning), and {@link #push} refuses anything wider rather than save a record it could not read
+ * back.
  *
  * <p>Why one array for records and primitives: a separate {@code int[]} of four ints per frame was
  * a sixth of a parked goroutine (64 bytes of the 385 that one waiting in {@code Chan.recv} took);
@@ -85,7 +86,7 @@ public class Frames
      * Starts saving a frame: reserves {@code nPrims} primitive and {@code nRefs} reference slots and
      * writes its record. Called by rewritten code while unwinding, innermost frame first.
      *
-     * @param methodId the id {@link MethodRegistry} gave the method, 1 to {@link #MAX_METHOD_ID}
+     * @param methodId the id {@link MethodRegistry} gave the method, at most {@link #MAX_METHOD_ID}
      * @param site     the call-site (suspension point) id inside that method, 0 to {@link #MAX_SITE}
      * @param nPrims   primitive slots the frame needs, 0 to {@link #MAX_SLOTS}
      * @param nRefs    reference slots the frame needs, 0 to {@link #MAX_SLOTS}
