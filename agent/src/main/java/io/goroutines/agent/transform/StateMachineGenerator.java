@@ -151,11 +151,6 @@ final class StateMachineGenerator
     /** Rewrites the method in place. */
     void apply()
     {
-        if (points.size() > Frames.MAX_SITE + 1)
-        {
-            throw new IllegalStateException("it has " + points.size() + " suspension points; a frame record holds "
-                + (Frames.MAX_SITE + 1));
-        }
         final InsnList stubs = new InsnList();
         final List<InsnList> siteTails = new ArrayList<>();
         for (final SuspensionPoint p : points)

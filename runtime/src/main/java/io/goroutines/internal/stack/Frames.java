@@ -51,7 +51,10 @@ public class Frames
 {
     /** Widest method id a record holds: the registry hands out no more ids than this. */
     public static final int MAX_METHOD_ID = (1 << 24) - 1;
-    /** Widest call-site id a record holds. */
+    /**
+     * Widest call-site id a record holds. The transform needs no check for it: every suspension point
+     * is an instruction of at least three bytes, and a method's code is at most 65,535 bytes.
+     */
     public static final int MAX_SITE = (1 << 16) - 1;
     /** Most primitive slots, and most reference slots, one frame may save. */
     public static final int MAX_SLOTS = (1 << 12) - 1;
