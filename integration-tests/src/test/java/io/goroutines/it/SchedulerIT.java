@@ -77,6 +77,10 @@ class SchedulerIT
     void shouldFireTimersPromptlyNextToHog(final Java java)
     {
         final String line = run(java, "procs=1", "timer-fairness");
+        // the monitor wakes when the timer is due and the hog yields to the sleeper: typically ~0.1 ms
+        // late; it was ~4 ms while the monitor woke only every half slice (5 ms) and did not hear of
+        // timers set meanwhile. The worst case is bounded loosely: the OS may deschedule anyone.
+        assertTrue(number(line, "median lateness (\\d+) us") < 1_000, line);
         assertTrue(number(line, "worst lateness (\\d+) ms") < 100, line);
     }
 

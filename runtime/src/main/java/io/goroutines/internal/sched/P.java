@@ -66,6 +66,14 @@ final class P
      * behind the queue and starts a new slice.
      */
     volatile boolean sliceOver;
+    /**
+     * Set by the monitor with the running goroutine's preempt flag when a timer of this P is due: that
+     * goroutine's yield then runs the due timers and queues itself behind what they readied, on this
+     * P's queue, instead of going to the global queue (whose every-61st-schedule turn would run it
+     * again before the woken goroutine, for a whole slice). Cleared by that yield, or by the next
+     * schedule when the goroutine parked instead.
+     */
+    volatile boolean timerYield;
     /** Incremented when a goroutine starts a new time slice on this P (not for runnext, which inherits it). Owner only; the monitor reads it racily. */
     int schedTick;
     /** Incremented on each entry to a blocking section. Owner only; the monitor reads it racily. */

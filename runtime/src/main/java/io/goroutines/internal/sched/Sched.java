@@ -963,6 +963,10 @@ public final class Sched
             {
                 p.timers.runDue(System.nanoTime()); // may ready goroutines onto p
             }
+            if (p.timerYield)
+            {
+                p.timerYield = false; // the goroutine it was meant for parked instead of yielding
+            }
             if (p.sliceOver)
             {
                 p.sliceOver = false;
@@ -1311,11 +1315,13 @@ public final class Sched
     }
 
     /**
-     * A timer due at {@code when} was added: wake the timer sleeper if it sleeps past it, or start a
-     * carrier if none sleeps and a P is idle (it will run the timer or become the sleeper).
+     * A timer due at {@code when} was added: wake the monitor if it naps past it, and the timer
+     * sleeper if it sleeps past it, or start a carrier if none sleeps and a P is idle (it will run the
+     * timer or become the sleeper).
      */
     void timerWake(final long when)
     {
+        sysmon.timerAdded(when); // a busy P's running goroutine is asked to yield when it is due
         final Carrier sleeper = timerSleeper;
         if (null != sleeper)
         {
@@ -1679,6 +1685,17 @@ public final class Sched
         g.shrink(); // still owned here: give back what a deeper park once needed
         if (G.ACTION_YIELD == g.unwindAction)
         {
+            final P yieldP = c.p;
+            if (null != yieldP && yieldP.timerYield)
+            {
+                // asked to yield for a due timer: fire it, and queue behind what it readied
+                yieldP.timerYield = false;
+                yieldP.timers.runDue(System.nanoTime());
+                yieldP.runq.demoteRunnext(globq);
+                g.casState(G.RUNNING, G.RUNNABLE);
+                yieldP.runq.put(g, false, globq);
+                return false;
+            }
             // Gosched and preemption go behind everyone: to the global queue (Go's goschedImpl)
             g.casState(G.RUNNING, G.RUNNABLE);
             globq.put(g);

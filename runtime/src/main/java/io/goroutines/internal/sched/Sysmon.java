@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * changed, and the monitor remembers when it first saw each. The period starts at 20 us and
  * doubles after 50 passes in which nothing was retaken, up to 10 ms or half the time slice; entering a blocking call wakes
  * a monitor that sleeps longer than 20 us, so a blocking call is handed off after about 20-40 us;
- * and it never sleeps past the earliest timer.
+ * and it never sleeps past the earliest timer, including one set while it naps
+ * ({@link #timerAdded(long)}): a goroutine that sleeps 1 ms next to a CPU hog wakes about 1 ms
+ * later, not when the monitor happens to look again (up to half a slice later).
  * While every P is idle it sleeps without a timeout, so an idle JVM costs nothing; taking a P
  * wakes it.
  */
@@ -80,6 +82,12 @@ final class Sysmon implements Runnable
     private volatile boolean sleeping;
     /** True while the monitor sleeps longer than the shortest period. */
     private volatile boolean napping;
+    /**
+     * When the current nap ends (nanoTime), or {@link Long#MAX_VALUE} while the monitor is awake or
+     * sleeps until a P is taken. Written before the monitor reads the timers and lowered by
+     * {@link #timerAdded(long)}: a timer added after that read finds the nap's end here.
+     */
+    private volatile long napEndNs = Long.MAX_VALUE;
     /** Set by a waker: go back to the shortest period. */
     private volatile boolean kicked;
     /** Current delay of the deadlock watch. */
@@ -131,6 +139,21 @@ final class Sysmon implements Runnable
         }
     }
 
+    /**
+     * A timer due at {@code whenNs} was added (any thread): if the monitor naps past it, wake it to
+     * sleep until the timer instead, so that a P busy with one goroutine is asked to yield when the
+     * timer is due ({@link #checkTimers(long)}). Costs one volatile read when the timer is later.
+     */
+    void timerAdded(final long whenNs)
+    {
+        final long napEnd = napEndNs;
+        if (whenNs - napEnd < 0 && Long.MAX_VALUE != napEnd)
+        {
+            napEndNs = whenNs; // later timers added before the monitor looks again need not wake it
+            LockSupport.unpark(thread);
+        }
+    }
+
     /** The monitor loop. */
     @Override
     public void run()
@@ -177,16 +200,21 @@ final class Sysmon implements Runnable
                 idle = 0;
                 continue;
             }
-            // wake up for the earliest timer too: a busy P runs its timers only at its next schedule
+            // wake up for the earliest timer too: a busy P runs its timers only at its next schedule.
+            // napEndNs is published before the timers are read: a timer added after the read sees it
+            // (timerAdded) and wakes the monitor, so no timer is slept past (Dekker, both volatile)
+            final long before = System.nanoTime();
+            napEndNs = before + delay;
             long sleepNs = delay;
             final long timer = sched.earliestTimer();
             if (TimerHeap.NONE != timer)
             {
-                sleepNs = Math.max(MIN_DELAY_NS, Math.min(delay, timer - System.nanoTime()));
+                sleepNs = Math.max(MIN_DELAY_NS, Math.min(delay, timer - before));
             }
             napping = sleepNs > MIN_DELAY_NS;
             LockSupport.parkNanos(this, sleepNs);
             napping = false;
+            napEndNs = Long.MAX_VALUE;
             Thread.interrupted();
             final long now = System.nanoTime();
             sched.coarseNs = now;
@@ -299,7 +327,8 @@ final class Sysmon implements Runnable
     /**
      * An overdue timer: starts a carrier when a P is idle (nobody is running it); on a busy P, asks
      * the running goroutine to yield, so that the timer fires at the next preemption point instead
-     * of at the end of the slice (Go waits for the slice; a wake-up then can be 10-20 ms late).
+     * of at the end of the slice (Go waits for the slice; a wake-up then can be 10-20 ms late). That
+     * yield goes behind what the timers ready, on the P's own queue ({@link P#timerYield}).
      */
     private void checkTimers(final long now)
     {
@@ -315,8 +344,9 @@ final class Sysmon implements Runnable
                 final G g = null == m ? null : m.current;
                 if (null != g)
                 {
+                    // not sliceOver: the goroutines the timers ready must go first, not behind the queue
+                    p.timerYield = true; // before the flag: the yield that sees the flag sees this
                     g.preempt = true;
-                    p.sliceOver = true;
                     if (Events.on)
                     {
                         Events.preempt(g);
