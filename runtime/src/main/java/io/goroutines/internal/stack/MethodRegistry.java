@@ -10,7 +10,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * on restore and mapped back to a source line for goroutine dumps.
  *
  * <p>The agent registers each method when it rewrites it and bakes the id into the method's code as
- * a constant. Ids start at 1 (0 means "no method"); they are never reused, and stop at
+ * a constant. Ids are never reused; 0 means "no method". They come from two ranges of 2^23 - 1 ids
+ * each, and the range says whose method it is: the application's (and libraries') methods get
+ * 1, 2, ...; the runtime's own ({@link #isRuntimeClass}) get {@link #RUNTIME_ID_BIT} + 1, + 2, ...
+ * So {@link #isRuntime(int)} is one bit test, with no memory access: every park walks its saved
+ * frames to find the innermost one outside the runtime (its wait site), and looking each frame's
+ * entry up took a cache miss per frame (measured with perfasm on {@code ChanBench.goroutinesSync}:
+ * the hottest instruction of the whole run was that lookup's class check). Both ranges stay within
  * {@link Frames#MAX_METHOD_ID}, the widest a frame record holds.
  */
 public final class MethodRegistry
@@ -39,13 +45,22 @@ public final class MethodRegistry
     /** The runtime's sub-packages. */
     private static final Set<String> RUNTIME_PACKAGES = Set.of("sync", "context", "time", "internal", "net", "os");
 
+    /** Set in the ids of the runtime's methods, clear in all others. */
+    public static final int RUNTIME_ID_BIT = 1 << 23;
+    /** The largest index within either range: 2^23 - 1 methods each. */
+    private static final int MAX_INDEX = RUNTIME_ID_BIT - 1;
+
     private static final Object LOCK = new Object();
     /** Ids by {@code owner.name descriptor}: the latest registration of each method. */
     private static final Map<String, Integer> BY_NAME = new ConcurrentHashMap<>();
-    /** Entries by id; grows by copying under LOCK, read without locking. */
+    /** The application's entries by id; grows by copying under LOCK, read without locking. */
     private static volatile AtomicReferenceArray<Entry> entries = new AtomicReferenceArray<>(1024);
-    /** Next id to hand out (guarded by LOCK). */
-    private static int nextId = 1;
+    /** The runtime's entries by id without {@link #RUNTIME_ID_BIT}; as {@link #entries}. */
+    private static volatile AtomicReferenceArray<Entry> runtimeEntries = new AtomicReferenceArray<>(256);
+    /** Next index to hand out in the application's range (guarded by LOCK). */
+    private static int nextIndex = 1;
+    /** Next index to hand out in the runtime's range (guarded by LOCK). */
+    private static int nextRuntimeIndex = 1;
 
     private MethodRegistry()
     {
@@ -68,31 +83,51 @@ public final class MethodRegistry
     private static int register(final String owner, final String name, final String descriptor,
         final String sourceFile, final int[] siteLines, final String plainReason)
     {
+        final boolean runtime = isRuntimeClass(owner);
+        final Entry entry = new Entry(owner, name, descriptor, sourceFile, siteLines.clone(), plainReason, runtime);
         synchronized (LOCK)
         {
-            if (nextId > Frames.MAX_METHOD_ID)
+            final int index = runtime ? nextRuntimeIndex : nextIndex;
+            if (index > MAX_INDEX)
             {
-                // a frame record holds 24 bits of method id; the caller leaves the method as it was
-                throw new IllegalStateException("method registry: more than " + Frames.MAX_METHOD_ID
-                    + " methods rewritten in this JVM");
+                // a frame record holds 24 bits of method id, half of them per range; the caller
+                // leaves the method as it was
+                throw new IllegalStateException("method registry: more than " + MAX_INDEX + (runtime ?
+                    " of the runtime's" : "") + " methods rewritten in this JVM");
             }
-            final int id = nextId++;
-            AtomicReferenceArray<Entry> array = entries;
-            if (id >= array.length())
+            final AtomicReferenceArray<Entry> array = withRoom(runtime ? runtimeEntries : entries, index);
+            array.set(index, entry);
+            final int id;
+            if (runtime)
             {
-                final AtomicReferenceArray<Entry> bigger = new AtomicReferenceArray<>(array.length() * 2);
-                for (int i = 0; i < array.length(); i++)
-                {
-                    bigger.set(i, array.get(i));
-                }
-                array = bigger;
+                nextRuntimeIndex++;
+                runtimeEntries = array; // release; pairs with the volatile read in entry()
+                id = RUNTIME_ID_BIT | index;
             }
-            array.set(id, new Entry(owner, name, descriptor, sourceFile, siteLines.clone(), plainReason,
-                isRuntimeClass(owner)));
-            entries = array; // release; pairs with the volatile read in entry()
+            else
+            {
+                nextIndex++;
+                entries = array;
+                id = index;
+            }
             BY_NAME.put(owner + '.' + name + descriptor, id);
             return id;
         }
+    }
+
+    /** {@code array}, or a copy twice as long when {@code index} is past its end. Under LOCK. */
+    private static AtomicReferenceArray<Entry> withRoom(final AtomicReferenceArray<Entry> array, final int index)
+    {
+        if (index < array.length())
+        {
+            return array;
+        }
+        final AtomicReferenceArray<Entry> bigger = new AtomicReferenceArray<>(array.length() * 2);
+        for (int i = 0; i < array.length(); i++)
+        {
+            bigger.set(i, array.get(i));
+        }
+        return bigger;
     }
 
     /**
@@ -109,18 +144,19 @@ public final class MethodRegistry
     /** The entry for {@code id}, or null when unknown. */
     public static Entry entry(final int id)
     {
-        final AtomicReferenceArray<Entry> array = entries;
-        return id > 0 && id < array.length() ? array.get(id) : null;
+        final AtomicReferenceArray<Entry> array = isRuntime(id) ? runtimeEntries : entries;
+        final int index = id & ~RUNTIME_ID_BIT;
+        return id > 0 && index < array.length() ? array.get(index) : null;
     }
 
     /**
-     * Whether the method belongs to the runtime's own code (Chan, Select, sync, context, time and
-     * the internals), whose frames a wait site passes over to name the user's frame that waits.
+     * Whether the id is one of a method of the runtime's own code (Chan, Select, sync, context, time
+     * and the internals), whose frames a wait site passes over to name the user's frame that waits.
+     * A bit test: no lookup (see the class comment).
      */
     public static boolean isRuntime(final int id)
     {
-        final Entry e = entry(id);
-        return null != e && e.runtime();
+        return 0 != (id & RUNTIME_ID_BIT);
     }
 
     /** Whether {@code owner} (slashes) is a class of the runtime's packages. */
