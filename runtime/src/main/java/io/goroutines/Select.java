@@ -137,18 +137,26 @@ public final class Select
      *                                                    waiting (no case happened)
      */
     @Goroutine
-    @SuppressWarnings("unchecked")
     public static void select(final Case... cases)
     {
+        // small on purpose: rewritten, this front stays under the JIT's inlining limit, so a polling
+        // loop runs the lock-free default path without a call (the full select is far larger)
         final Case dflt = surelyDefault(cases);
-        if (null != dflt)
+        if (null == dflt)
         {
-            if (null != dflt.body)
-            {
-                ((Action)dflt.body).run();
-            }
-            return;
+            selectLocked(cases);
         }
+        else if (null != dflt.body)
+        {
+            ((Action)dflt.body).run();
+        }
+    }
+
+    /** {@link #select} when its default is not surely chosen: passes 1-3 under the channels' locks. */
+    @Goroutine
+    @SuppressWarnings("unchecked")
+    private static void selectLocked(final Case[] cases)
+    {
         final Poll poll = new Poll(cases);
         poll.lockAndPoll();
         poll.served.wakeAll();
