@@ -86,6 +86,16 @@ class SchedulerIT
 
     @ParameterizedTest
     @EnumSource(Java.class)
+    void shouldRunTimersSoonNextToCodeWithoutPreemptionPoints(final Java java)
+    {
+        // the spinner's P is replaced 5 ms after the timer is due (it was two slices, 20 ms, into the
+        // spinner's slice: a median of 19-20 ms before)
+        final String line = run(java, "procs=1,pinning=off", "timer-runaway");
+        assertTrue(number(line, "median lateness (\\d+) ms") < 14, line);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
     void shouldHandOffPDuringBlockingCall(final Java java)
     {
         final String line = run(java, "procs=1", "blocking");

@@ -70,6 +70,9 @@ public final class SchedulerApp
             case "idle":
                 idle();
                 break;
+            case "timer-runaway":
+                timerNextToRunaway();
+                break;
             case "timer-fairness":
                 timerFairness();
                 break;
@@ -374,6 +377,43 @@ public final class SchedulerApp
         stop.set(true);
         wg.await();
         System.out.println("runaway: main woke after " + ms + " ms next to a goroutine spinning in plain code");
+    }
+
+    /**
+     * A 1 ms sleep next to a goroutine spinning in plain code (no preemption point), five times with a
+     * new spinner each: the monitor asks the spinner to yield when the timer is due, and replaces its P
+     * half a period later (5 ms) when it does not, rather than after two slices (20 ms).
+     */
+    @Goroutine
+    private static void timerNextToRunaway() throws Exception
+    {
+        final int rounds = 5;
+        final long[] latenessMs = new long[rounds];
+        for (int i = 0; i < rounds; i++)
+        {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicBoolean started = new AtomicBoolean();
+            final WaitGroup wg = new WaitGroup();
+            wg.add(1);
+            Go.go(() ->
+            {
+                started.set(true);
+                plainSpin(stop);
+                wg.done();
+            });
+            final long start = System.nanoTime();
+            Go.sleep(Duration.ofMillis(1)); // the spinner takes the P now
+            latenessMs[i] = (System.nanoTime() - start - 1_000_000) / 1_000_000;
+            if (!started.get())
+            {
+                throw new IllegalStateException("timer-runaway: the spinner did not run during the sleep");
+            }
+            stop.set(true);
+            wg.await();
+        }
+        Arrays.sort(latenessMs);
+        System.out.println("timer-runaway: median lateness " + latenessMs[rounds / 2] + " ms of " + rounds +
+            " sleeps of 1 ms next to a goroutine spinning in plain code");
     }
 
     /**

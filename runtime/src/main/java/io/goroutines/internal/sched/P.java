@@ -74,6 +74,13 @@ final class P
      * schedule when the goroutine parked instead.
      */
     volatile boolean timerYield;
+    /**
+     * Id of the goroutine the monitor last asked to yield for a due timer (not the goroutine: a P
+     * must not keep a goroutine reachable, or a leaked one would never be found); the monitor's own.
+     */
+    long timerYieldGid;
+    /** When the monitor asked it (nanoTime); the monitor's own. */
+    long timerYieldSinceNs;
     /** Incremented when a goroutine starts a new time slice on this P (not for runnext, which inherits it). Owner only; the monitor reads it racily. */
     int schedTick;
     /** Incremented on each entry to a blocking section. Owner only; the monitor reads it racily. */

@@ -328,7 +328,9 @@ final class Sysmon implements Runnable
      * An overdue timer: starts a carrier when a P is idle (nobody is running it); on a busy P, asks
      * the running goroutine to yield, so that the timer fires at the next preemption point instead
      * of at the end of the slice (Go waits for the slice; a wake-up then can be 10-20 ms late). That
-     * yield goes behind what the timers ready, on the P's own queue ({@link P#timerYield}).
+     * yield goes behind what the timers ready, on the P's own queue ({@link P#timerYield}). A
+     * goroutine that has not yielded {@link #maxDelayNs} after it was asked is in code without
+     * preemption points: its P is replaced as a runaway's, at once rather than after two slices.
      */
     private void checkTimers(final long now)
     {
@@ -342,15 +344,29 @@ final class Sysmon implements Runnable
             {
                 final Carrier m = p.m;
                 final G g = null == m ? null : m.current;
-                if (null != g)
+                if (null == g)
                 {
-                    // not sliceOver: the goroutines the timers ready must go first, not behind the queue
-                    p.timerYield = true; // before the flag: the yield that sees the flag sees this
-                    g.preempt = true;
-                    if (Events.on)
+                    continue;
+                }
+                if (p.timerYield && p.timerYieldGid == g.id)
+                {
+                    // asked before and still running: code that was not rewritten (class loading, a
+                    // JDK loop) has no preemption point; after half a period more, let another P run
+                    // the timers instead of waiting two slices for the runaway rule
+                    if (now - p.timerYieldSinceNs >= maxDelayNs && !p.retire)
                     {
-                        Events.preempt(g);
+                        sched.replaceRunaway(p);
                     }
+                    continue;
+                }
+                p.timerYieldGid = g.id;
+                p.timerYieldSinceNs = now;
+                // not sliceOver: the goroutines the timers ready must go first, not behind the queue
+                p.timerYield = true; // before the flag: the yield that sees the flag sees this
+                g.preempt = true;
+                if (Events.on)
+                {
+                    Events.preempt(g);
                 }
             }
         }
