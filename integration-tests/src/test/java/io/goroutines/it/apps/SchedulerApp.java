@@ -353,11 +353,13 @@ public final class SchedulerApp
         return spins;
     }
 
-    @Goroutine
-    private static void runawayHandOff() throws Exception
+    /**
+     * Starts a goroutine that sets {@code started}, then spins in {@link #plainSpin} until {@code stop}.
+     *
+     * @return done when the spinner ended
+     */
+    private static WaitGroup spawnPlainSpinner(final AtomicBoolean stop, final AtomicBoolean started)
     {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicBoolean started = new AtomicBoolean();
         final WaitGroup wg = new WaitGroup();
         wg.add(1);
         Go.go(() ->
@@ -366,6 +368,15 @@ public final class SchedulerApp
             plainSpin(stop);
             wg.done();
         });
+        return wg;
+    }
+
+    @Goroutine
+    private static void runawayHandOff() throws Exception
+    {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicBoolean started = new AtomicBoolean();
+        final WaitGroup wg = spawnPlainSpinner(stop, started);
         while (!started.get())
         {
             Go.gosched();
@@ -393,14 +404,7 @@ public final class SchedulerApp
         {
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicBoolean started = new AtomicBoolean();
-            final WaitGroup wg = new WaitGroup();
-            wg.add(1);
-            Go.go(() ->
-            {
-                started.set(true);
-                plainSpin(stop);
-                wg.done();
-            });
+            final WaitGroup wg = spawnPlainSpinner(stop, started);
             final long start = System.nanoTime();
             Go.sleep(Duration.ofMillis(1)); // the spinner takes the P now
             latenessMs[i] = (System.nanoTime() - start - 1_000_000) / 1_000_000;
