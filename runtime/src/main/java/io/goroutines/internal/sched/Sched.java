@@ -959,19 +959,7 @@ public final class Sched
                 continue;
             }
             c.inheritTime = false;
-            if (TimerHeap.NONE != p.timers.nextWhen())
-            {
-                p.timers.runDue(System.nanoTime()); // may ready goroutines onto p
-            }
-            if (p.timerYield)
-            {
-                p.timerYield = false; // the goroutine it was meant for parked instead of yielding
-            }
-            if (p.sliceOver)
-            {
-                p.sliceOver = false;
-                p.runq.demoteRunnext(globq); // a runnext chain used up its slice: the queued ones go first
-            }
+            beginSchedule(p, globq);
             G g;
             if (0 == p.schedTick % GLOBAL_TICK && !globq.isEmpty())
             {
@@ -1038,6 +1026,29 @@ public final class Sched
                 }
             }
             stopm(c, earliestTimer());
+        }
+    }
+
+    /**
+     * What every schedule on {@code p} does first (owner only): a runnext chain whose slice is over
+     * goes behind the queue; then the due timers fire. In that order, so that a goroutine its timer
+     * readies now runs next, as in Go, rather than behind whatever the ended slice left queued (the
+     * other order once made a 1 ms sleep 18 ms late next to a hog).
+     */
+    static void beginSchedule(final P p, final GlobalQueue overflow)
+    {
+        if (p.sliceOver)
+        {
+            p.sliceOver = false;
+            p.runq.demoteRunnext(overflow); // a runnext chain used up its slice: the queued ones go first
+        }
+        if (TimerHeap.NONE != p.timers.nextWhen())
+        {
+            p.timers.runDue(System.nanoTime()); // may ready goroutines onto p
+        }
+        if (p.timerYield)
+        {
+            p.timerYield = false; // the goroutine it was meant for parked instead of yielding
         }
     }
 
