@@ -68,10 +68,9 @@ final class P
     volatile boolean sliceOver;
     /**
      * Set by the monitor with the running goroutine's preempt flag when a timer of this P is due: that
-     * goroutine's yield then runs the due timers and queues itself behind what they readied, on this
-     * P's queue, instead of going to the global queue (whose every-61st-schedule turn would run it
-     * again before the woken goroutine, for a whole slice). Cleared by that yield, or by the next
-     * schedule when the goroutine parked instead.
+     * goroutine's yield then stays on this P's queue instead of going to the global queue (whose
+     * every-61st-schedule turn would run it again before the woken goroutine, for a whole slice), and
+     * the next schedule fires the timer into runnext, ahead of it. Cleared by that schedule.
      */
     volatile boolean timerYield;
     /**

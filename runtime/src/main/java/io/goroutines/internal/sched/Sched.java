@@ -1048,7 +1048,7 @@ public final class Sched
         }
         if (p.timerYield)
         {
-            p.timerYield = false; // the goroutine it was meant for parked instead of yielding
+            p.timerYield = false; // answered: the goroutine yielded (or parked instead)
         }
     }
 
@@ -1699,10 +1699,8 @@ public final class Sched
             final P yieldP = c.p;
             if (null != yieldP && yieldP.timerYield)
             {
-                // asked to yield for a due timer: fire it, and queue behind what it readied
-                yieldP.timerYield = false;
-                yieldP.timers.runDue(System.nanoTime());
-                yieldP.runq.demoteRunnext(globq);
+                // asked to yield for a due timer: stay on this P's queue; the next schedule fires the
+                // timer (beginSchedule), and what it readies goes into runnext, ahead of this one
                 g.casState(G.RUNNING, G.RUNNABLE);
                 yieldP.runq.put(g, false, globq);
                 return false;

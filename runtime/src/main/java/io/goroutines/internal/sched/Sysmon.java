@@ -328,7 +328,7 @@ final class Sysmon implements Runnable
      * An overdue timer: starts a carrier when a P is idle (nobody is running it); on a busy P, asks
      * the running goroutine to yield, so that the timer fires at the next preemption point instead
      * of at the end of the slice (Go waits for the slice; a wake-up then can be 10-20 ms late). That
-     * yield goes behind what the timers ready, on the P's own queue ({@link P#timerYield}). A
+     * yield stays on the P's own queue, behind what the timers ready ({@link P#timerYield}). A
      * goroutine that has not yielded {@link #maxDelayNs} after it was asked is in code without
      * preemption points: its P is replaced as a runaway's, at once rather than after two slices.
      */
