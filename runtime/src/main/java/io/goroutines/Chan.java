@@ -2,8 +2,11 @@ package io.goroutines;
 
 import io.goroutines.annotation.Goroutine;
 import io.goroutines.internal.TimerChannels;
+import io.goroutines.internal.sched.G;
+import io.goroutines.internal.sched.Leaf;
+import io.goroutines.internal.sched.LeafWaits;
 import io.goroutines.internal.sched.RtLock;
-import io.goroutines.internal.sched.Suspend;
+import io.goroutines.internal.sched.Tokens;
 import io.goroutines.internal.sched.WaitQueue;
 
 import java.lang.invoke.MethodHandles;
@@ -30,9 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       "send on closed channel".</li>
  * </ul>
  * The lock is held for a few dozen instructions and never across a park: a waker fills in the
- * waiter and marks it done under the lock, and unparks it after releasing the lock. Waiting itself
- * is {@code Waiter.await(RtLock, Object)}'s loop over {@code Suspend.park()} (spelt out in send and recv,
- * a frame less per park), so the blocking
+ * waiter and marks it done under the lock, and unparks it after releasing the lock. {@link #send}
+ * and {@link #recv} are hand-written leaves ({@link Leaf}): they park as {@code Suspend}'s leaves do,
+ * keeping their waiter in the goroutine across the park ({@link LeafWaits}), so a park in them saves
+ * no frame of theirs (each frame costs its unwind and its rewind at every park). So the blocking
  * methods work from goroutines (parking without holding the carrier), from pinned goroutines and
  * from plain threads (blocking the thread).
  *
@@ -75,6 +79,10 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private static final Object[] NO_BUFFER = new Object[0];
     /** Wait reason of senders. */
     private static final String SEND_REASON = "chan send";
+    /** The tokens rewritten code arms to call {@link #send}, {@link #recv} and {@link #blockForever}. */
+    private static final int SEND_TOKEN = Tokens.of("send", "(Ljava/lang/Object;)V");
+    private static final int RECV_TOKEN = Tokens.of("recv", "()Ljava/lang/Object;");
+    private static final int BLOCK_FOREVER_TOKEN = Tokens.of("blockForever", "(Ljava/lang/String;)V");
     /** Wait reason of receivers. */
     private static final String RECV_REASON = "chan receive";
     /** Source of {@link #lockOrder} values. */
@@ -195,15 +203,32 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         return (RecvChan<T>)NEVER;
     }
 
-    /** {@inheritDoc} */
-    @Goroutine
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A hand-written leaf ({@link Leaf}, {@link LeafWaits}): a park here saves no frame of its own.
+     */
+    @Leaf
     @Override
     public void send(final T v)
     {
         Objects.requireNonNull(v, "chan: null element");
+        final G g = G.current();
         if (never)
         {
+            LeafWaits.forward(g, SEND_TOKEN, BLOCK_FOREVER_TOKEN);
             blockForever("chan send (nil chan)");
+            return;
+        }
+        final int how = LeafWaits.enter(g, SEND_TOKEN);
+        if (G.SIG_RESUME == how)
+        {
+            final Sudog w = (Sudog)LeafWaits.resumed(g);
+            if (LeafWaits.parkUntilDone(g, w))
+            {
+                sent(w);
+            }
+            return;
         }
         final Sudog receiver;
         final Sudog w;
@@ -241,20 +266,21 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             receiver.wake();
             return;
         }
-        w.begin(this); // Waiter.await, spelt out: one frame less to unwind and rewind per park
-        while (!w.isDone())
+        if (G.SIG_CALL == how)
         {
-            try
+            if (LeafWaits.park(g, w, this))
             {
-                Suspend.park();
+                sent(w);
             }
-            catch (final RuntimeException ex)
-            {
-                w.refused(lock, ex);
-            }
-            w.parked(lock);
+            return;
         }
-        w.end();
+        LeafWaits.block(w, lock, this);
+        sent(w);
+    }
+
+    /** After a sender's wait: it was served, or the channel was closed under it. */
+    private static void sent(final Sudog w)
+    {
         if (!w.success)
         {
             throw closedSend();
@@ -298,15 +324,28 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         return true;
     }
 
-    /** {@inheritDoc} */
-    @Goroutine
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A hand-written leaf ({@link Leaf}, {@link LeafWaits}): a park here saves no frame of its own.
+     */
+    @Leaf
     @Override
     @SuppressWarnings("unchecked")
     public T recv()
     {
+        final G g = G.current();
         if (never)
         {
+            LeafWaits.forward(g, RECV_TOKEN, BLOCK_FOREVER_TOKEN);
             blockForever("chan receive (nil chan)");
+            return null;
+        }
+        final int how = LeafWaits.enter(g, RECV_TOKEN);
+        if (G.SIG_RESUME == how)
+        {
+            final Sudog w = (Sudog)LeafWaits.resumed(g);
+            return LeafWaits.parkUntilDone(g, w) ? (T)received(w) : null;
         }
         final Sudog sender;
         final Object v;
@@ -345,28 +384,34 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             sender.wake();
             return (T)v;
         }
-        if (null == timer)
+        if (null != timer)
         {
-            w.begin(this); // Waiter.await, spelt out: one frame less to unwind and rewind per park
-            while (!w.isDone())
-            {
-                try
-                {
-                    Suspend.park();
-                }
-                catch (final RuntimeException ex)
-                {
-                    w.refused(lock, ex);
-                }
-                w.parked(lock);
-            }
-            w.end();
+            timer.blocked(); // the timer is held strongly while a receiver waits (TimerChannels)
         }
-        else
+        if (G.SIG_CALL == how)
         {
-            awaitTimer(w);
+            return LeafWaits.park(g, w, this) ? (T)received(w) : null;
         }
-        return (T)w.item; // null when woken by close
+        try
+        {
+            LeafWaits.block(w, lock, this);
+        }
+        catch (final RuntimeException ex)
+        {
+            received(w); // gave up its place: the timer is no longer blocked on
+            throw ex;
+        }
+        return (T)received(w);
+    }
+
+    /** After a receiver's wait: its value, null when woken by close; a timer channel's timer is let go. */
+    private Object received(final Sudog w)
+    {
+        if (null != timer)
+        {
+            timer.unblocked();
+        }
+        return w.item;
     }
 
     /** {@inheritDoc} */
@@ -715,24 +760,6 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private static void blockForever(final String reason)
     {
         new Selector(reason, 0).await(null, null); // nothing can ever claim it
-    }
-
-    /**
-     * Waits on a timer channel: the timer is held strongly while this receiver waits
-     * ({@link TimerChannels}).
-     */
-    @Goroutine
-    private void awaitTimer(final Sudog w)
-    {
-        timer.blocked();
-        try
-        {
-            w.await(lock, this);
-        }
-        finally
-        {
-            timer.unblocked();
-        }
     }
 
     /**

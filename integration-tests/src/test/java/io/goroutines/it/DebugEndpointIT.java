@@ -41,13 +41,15 @@ class DebugEndpointIT
                 dump = get(base + "/debug/goroutines?debug=2", 200); // goroutine 2 may not have parked yet
             }
             assertTrue(dump.contains("goroutine 1 [syscall]:\n"), dump);
-            assertTrue(dump.contains("\n\ngoroutine 2 [chan receive]:\nio.goroutines.Chan.recv(Chan.java:"), dump);
+            assertTrue(dump.contains("\n\ngoroutine 2 [chan receive]:\nio.goroutines.it.apps.DiagnosticsApp.waitOn(DiagnosticsApp.java:" +
+                SourceLines.of(DiagnosticsApp.class, "line:waiterRecv") + ")\n"), dump);
             assertTrue(dump.contains("created by io.goroutines.it.apps.DiagnosticsApp.serve(DiagnosticsApp.java:" +
                 SourceLines.of(DiagnosticsApp.class, "line:spawnServed") + ")\n"), dump);
             assertEquals(dump, get(base + "/debug/goroutines", 200), "debug=2 is the default");
             final String profile = get(base + "/debug/goroutines?debug=1", 200);
             assertTrue(profile.startsWith("goroutine profile: total 2\n"), profile);
-            assertTrue(profile.contains("1 @ [chan receive]\n#\tio.goroutines.Chan.recv(Chan.java:"), profile);
+            assertTrue(profile.contains("1 @ [chan receive]\n#\tio.goroutines.it.apps.DiagnosticsApp.waitOn(DiagnosticsApp.java:" +
+                SourceLines.of(DiagnosticsApp.class, "line:waiterRecv") + ")\n"), profile);
             final String json = get(base + "/debug/goroutines.json", 200);
             assertTrue(json.startsWith("{\"total\":2,\"goroutines\":[{\"id\":1,\"status\":\"syscall\""), json);
             final String metrics = get(base + "/debug/metrics", 200);

@@ -36,11 +36,13 @@ class DiagnosticsIT
             SourceLines.of(DiagnosticsApp.class, marker) + ")";
     }
 
-    /** The block of goroutine 2 waiting in {@code waitOn}, created in {@code deadlock}. */
+    /**
+     * The block of goroutine 2 waiting in {@code waitOn}, created in {@code deadlock}: its first frame
+     * is the application's, as in Go's tracebacks ({@code Chan.recv} saves no frame of its own).
+     */
     private static String waiterBlock()
     {
-        return "goroutine 2 [chan receive]:\n" +
-            "io.goroutines.Chan.recv(Chan.java:";
+        return "goroutine 2 [chan receive]:\n" + frame("waitOn", "line:waiterRecv") + "\n";
     }
 
     @ParameterizedTest

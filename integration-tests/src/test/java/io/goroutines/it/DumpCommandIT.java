@@ -26,8 +26,8 @@ class DumpCommandIT
             }
             assertEquals(0, dump.exitCode(), dump.describe());
             assertTrue(dump.stdout().startsWith("goroutine 1 [syscall]:\n"), dump.describe());
-            assertTrue(dump.stdout().contains("\n\ngoroutine 2 [chan receive]:\nio.goroutines.Chan.recv(Chan.java:"),
-                dump.describe());
+            assertTrue(dump.stdout().contains("\n\ngoroutine 2 [chan receive]:\nio.goroutines.it.apps.DiagnosticsApp.waitOn(DiagnosticsApp.java:" +
+                SourceLines.of(DiagnosticsApp.class, "line:waiterRecv") + ")\n"), dump.describe());
             assertTrue(dump.stdout().contains("created by io.goroutines.it.apps.DiagnosticsApp.serve(DiagnosticsApp.java:" +
                 SourceLines.of(DiagnosticsApp.class, "line:spawnServed") + ")\n"), dump.describe());
             target.writeLine("stop");

@@ -19,6 +19,7 @@ import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.LabelNode;
@@ -179,7 +180,7 @@ public final class GoroutineTransformer
         final List<MethodNode> targets = new ArrayList<>();
         for (final MethodNode m : cn.methods)
         {
-            if (suspendable.contains(m.name + m.desc) && isRewritable(m))
+            if (suspendable.contains(m.name + m.desc) && isRewritable(m) && !isHandWrittenLeaf(cn, m))
             {
                 targets.add(m);
             }
@@ -245,7 +246,7 @@ public final class GoroutineTransformer
         }
         for (final MethodNode m : cn.methods)
         {
-            if (suspendable.contains(m.name + m.desc) && isRewritable(m))
+            if (suspendable.contains(m.name + m.desc) && isRewritable(m) && !isHandWrittenLeaf(cn, m))
             {
                 if (TransformListener.NONE != listener)
                 {
@@ -297,6 +298,11 @@ public final class GoroutineTransformer
         return MainLauncher.isGoroutineMain(cn, m) ? new int[] {own, Emit.token("run", "()V")} : new int[] {own};
     }
 
+    /** The runtime's marker of a hand-written leaf ({@code io.goroutines.internal.sched.Leaf}). */
+    static final String LEAF_DESCRIPTOR = "Lio/goroutines/internal/sched/Leaf;";
+    /** Where the runtime's classes are: the only ones whose {@code @Leaf} counts. */
+    private static final String RUNTIME_PACKAGE = "io/goroutines/";
+
     /** The constant pool's name of LambdaMetafactory, as it stands in a class file (modified UTF-8). */
     private static final byte[] LAMBDA_METAFACTORY =
         "java/lang/invoke/LambdaMetafactory".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -325,6 +331,27 @@ public final class GoroutineTransformer
     {
         return name.startsWith("io/goroutines/agent/") || name.equals(Emit.SUSPEND) || name.equals(Emit.G)
             || name.equals(Emit.FRAMES) || name.startsWith("io/goroutines/internal/stack/");
+    }
+
+    /**
+     * Whether {@code m} is one of the runtime's hand-written leaves ({@code @Leaf}): suspendable, so
+     * calls to it are suspension points, but it takes the token and parks by itself, so its body is
+     * left as it is. Only the runtime's own classes may have them.
+     */
+    static boolean isHandWrittenLeaf(final ClassNode cn, final MethodNode m)
+    {
+        if (null == m.visibleAnnotations || !cn.name.startsWith(RUNTIME_PACKAGE))
+        {
+            return false;
+        }
+        for (final AnnotationNode a : m.visibleAnnotations)
+        {
+            if (LEAF_DESCRIPTOR.equals(a.desc))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isRewritable(final MethodNode m)

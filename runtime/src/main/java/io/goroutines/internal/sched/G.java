@@ -148,6 +148,12 @@ public final class G extends Frames
     /** Timer of a parkNanos in progress, cancelled on resume. Owner only. */
     Timers.Timer parkTimer;
 
+    /**
+     * The waiter a hand-written leaf ({@link Leaf}) parked on, kept here across the unwind because
+     * such a leaf saves no frame; null otherwise. Owner only ({@link LeafWaits}).
+     */
+    Waiter leafWait;
+
     /** Called once when the goroutine is dead, with its failure or null (the main goroutine's waiter); may be null. */
     Consumer<Throwable> onExit;
 

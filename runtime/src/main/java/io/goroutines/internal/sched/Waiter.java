@@ -125,10 +125,10 @@ public class Waiter
      * itself and gets a {@link CancellationException}, its interrupt status still set; one that was
      * served meanwhile returns normally (with its interrupt status set).
      *
-     * <p>The hottest waits ({@code Chan.send}, {@code Chan.recv}) spell this loop out themselves, in
-     * the same words, so that a park there saves one frame less (every frame costs its unwind and
-     * its rewind at each park): {@link #begin}, then {@code Suspend.park()} until done, with
-     * {@link #refused} and {@link #parked} around it, then {@link #end}.
+     * <p>The hottest waits ({@code Chan.send}, {@code Chan.recv}) are hand-written leaves that wait
+     * without a frame of their own ({@link LeafWaits}, which has this loop for the pinned and
+     * plain-thread cases), so that a park there saves one frame less (every frame costs its unwind
+     * and its rewind at each park).
      *
      * @param lock the lock that guards the queue this waiter is in
      * @param on   what it waits on, for deadlock reports ({@link G#waitingOn}), or null

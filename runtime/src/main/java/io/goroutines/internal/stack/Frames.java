@@ -25,8 +25,8 @@ import java.util.Arrays;
  * a sixth of a parked goroutine (64 bytes of the 385 that one waiting in {@code Chan.recv} took);
  * here a frame's record costs 8 bytes and no header of its own, and a push writes one slot instead of
  * four. The arrays are allocated at the first park only (a goroutine that never parks pays nothing)
- * and start small: a typical park saves two or three frames (a lambda body over {@code Chan.recv},
- * which parks itself; over a select or a sync primitive, which wait in {@code Waiter.await}) and up
+ * and start small: a typical park saves one to three frames (a lambda body over {@code Chan.recv},
+ * a leaf that saves none; over a select or a sync primitive, which wait in {@code Waiter.await}) and up
  * to eight references, which is what the first arrays hold with a primitive or two (48 bytes each).
  * A deeper park doubles them. They double when full, references are nulled on pop (a popped frame
  * keeps nothing alive), and {@link #shrink()} gives memory back after a park when most of it is
@@ -35,7 +35,7 @@ import java.util.Arrays;
  * <p>Invariants:
  * <ul>
  *   <li>{@code primTop <= prims.length}, {@code refTop <= refs.length};</li>
- *   <li>{@code depth == 0} if and only if {@code primTop == 0}; else {@code prims[primTop - 1]} is the
+ *   <li>no frame is saved if and only if {@code primTop == 0}; else {@code prims[primTop - 1]} is the
  *       record of the frame saved last (the outermost: unwinding saves the innermost first), and its
  *       primitives and references are the slots right under it and the top {@code nRefs} of
  *       {@code refs};</li>
@@ -74,8 +74,6 @@ public class Frames
     private long[] prims = NO_PRIMS;
     /** Reference slots. */
     private Object[] refs = NO_REFS;
-    /** Number of saved frames. */
-    private int depth;
     /** First free primitive slot. */
     private int primTop;
     /** First free reference slot. */
@@ -112,7 +110,6 @@ public class Frames
         refBase = refTop;
         primTop = top;
         refTop += nRefs;
-        depth++;
     }
 
     /**
@@ -200,7 +197,7 @@ public class Frames
     private IllegalStateException outOfOrder(final int methodId)
     {
         return new IllegalStateException("frames: resume of method " + MethodRegistry.describe(methodId)
-            + (depth == 0 ? " but no frame is saved"
+            + (primTop == 0 ? " but no frame is saved"
                 : " but the saved frame belongs to " + MethodRegistry.describe(methodOf(prims[primTop - 1]))));
     }
 
@@ -248,13 +245,22 @@ public class Frames
         }
         this.refTop = refBase;
         primTop = primBase;
-        depth--;
     }
 
-    /** Number of saved frames. */
+    /**
+     * Number of saved frames, counted by walking the records (no field keeps it: the four bytes went to
+     * {@code G}'s leaf wait, keeping a goroutine at 112 bytes). Safe on a copy read while the owner
+     * changes it: the walk stays inside the array and ends.
+     */
     public int depth()
     {
-        return depth;
+        final long[] prims = this.prims;
+        int n = 0;
+        for (int a = Math.min(primTop, prims.length) - 1; a >= 0; a -= primsOf(prims[a]) + 1)
+        {
+            n++;
+        }
+        return n;
     }
 
     /**
@@ -327,7 +333,7 @@ public class Frames
     {
         final long[] prims = this.prims;
         final Object[] refs = this.refs;
-        final int[] at = new int[depth]; // records are walked from the outermost; visits go the other way
+        final int[] at = new int[depth()]; // records are walked from the outermost; visits go the other way
         int n = 0;
         for (int a = primTop - 1; a >= 0 && n < at.length; a -= primsOf(prims[a]) + 1)
         {
@@ -360,7 +366,6 @@ public class Frames
     public void clear()
     {
         Arrays.fill(refs, 0, refTop, null);
-        depth = 0;
         primTop = 0;
         refTop = 0;
     }
@@ -371,7 +376,7 @@ public class Frames
      */
     public void shrink()
     {
-        if (depth == 0)
+        if (primTop == 0)
         {
             prims = NO_PRIMS;
             refs = NO_REFS;
