@@ -130,7 +130,11 @@ final class ChanItems
         c.item(8, "send on a nil channel blocks forever", () ->
             checkBlocks(() -> Select.select(Select.send(null, 1, null)), "a send case on a null channel"));
         c.item(9, "receive from a nil channel blocks forever", () ->
-            checkBlocks(() -> Select.select(Select.recv(null, null)), "a receive case on a null channel"));
+        {
+            checkBlocks(() -> Select.select(Select.recv(null, null)), "a receive case on a null channel");
+            // Chan.recv hands its token on to the rewritten wait: under pinning=fail a pin would end it
+            checkBlocks(() -> Chan.<Integer>never().recv(), "a receive from Chan.never()");
+        });
         c.item(10, "unbuffered send completes only when a receiver takes the value", () ->
         {
             final Chan<Integer> ch = Chan.make();
