@@ -62,8 +62,8 @@ public final class WaitGroup
     /**
      * Adds {@code delta} (may be negative) to the counter; at zero every waiter is released.
      *
-     * <p>One atomic add, as in Go (where a CAS loop retries under contention: it took twice as
-     * long in {@code SyncBench.goroutinesWaitGroupAddDone}). A step that takes the counter below
+     * <p>One atomic add, as in Go. The CAS loop it replaced retries under contention and took twice
+     * as long in {@code SyncBench.goroutinesWaitGroupAddDone}. A step that takes the counter below
      * zero is undone at once, so another caller may glimpse the negative counter in between; that only
      * happens in a program that already called {@code done()} once too often, and then:
      * <ul>
