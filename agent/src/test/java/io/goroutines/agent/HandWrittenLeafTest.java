@@ -25,8 +25,9 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
- * The runtime's hand-written leaves ({@code @Leaf}: {@code Chan.send}, {@code Chan.recv}) are left as
- * they are, while calls to them stay suspension points; the marker counts only in the runtime's classes.
+ * The runtime's hand-written leaves ({@code @Leaf}: {@code Chan.send}, {@code Chan.recv},
+ * {@code Waiter.await}) are left as they are, while calls to them stay suspension points; the marker
+ * counts only in the runtime's classes.
  */
 class HandWrittenLeafTest
 {
@@ -58,6 +59,33 @@ class HandWrittenLeafTest
         final StringWriter problems = new StringWriter();
         CheckClassAdapter.verify(new ClassReader(out), getClass().getClassLoader(), false, new PrintWriter(problems));
         assertEquals("", problems.toString(), "ASM's verifier on the rewritten Chan");
+    }
+
+    @Test
+    void shouldLeaveWaiterAwaitAsItIsAndArmTheCallsToIt() throws IOException
+    {
+        final String awaitDesc = "await(Lio/goroutines/internal/sched/RtLock;Ljava/lang/Object;)V";
+        final byte[] waiter = classFile("io/goroutines/internal/sched/Waiter");
+        assertTrue(method(read(waiter), awaitDesc).visibleAnnotations.stream().anyMatch(a -> LEAF.equals(a.desc)),
+            "Waiter.await is a @Leaf");
+        final byte[] rewritten = new GoroutineTransformer(TransformConfig.defaults(), w -> { })
+            .transformOrThrow(getClass().getClassLoader(), "io/goroutines/internal/sched/Waiter", waiter);
+        if (null != rewritten)
+        {
+            final MethodNode is = method(read(rewritten), awaitDesc);
+            assertEquals(calls(method(read(waiter), awaitDesc)), calls(is), "Waiter.await is left as it was");
+        }
+        final List<String> warnings = new ArrayList<>();
+        final byte[] out = new GoroutineTransformer(TransformConfig.defaults(), warnings::add)
+            .transformOrThrow(getClass().getClassLoader(), "io/goroutines/sync/WaitGroup", classFile("io/goroutines/sync/WaitGroup"));
+        assertNotNull(out, "WaitGroup.await is rewritten");
+        assertTrue(warnings.isEmpty(), warnings.toString());
+        final MethodNode await = method(read(out), "await()V");
+        assertEquals(1, callsTo(await, G, "arm"), "WaitGroup.await arms its call to Waiter.await");
+        assertEquals(1, callsTo(await, G, "push"), "and saves its frame when the waiter parks");
+        final StringWriter problems = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(out), getClass().getClassLoader(), false, new PrintWriter(problems));
+        assertEquals("", problems.toString(), "ASM's verifier on the rewritten WaitGroup");
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.goroutines.internal.sched;
 
 /**
- * How a hand-written leaf ({@link Leaf}: {@code Chan.send}, {@code Chan.recv}) waits on a
- * {@link Waiter} without a saved frame of its own: {@link Waiter#await}'s protocol, cut where a
- * rewritten method would save itself.
+ * How a hand-written leaf ({@link Leaf}: {@code Chan.send}, {@code Chan.recv},
+ * {@link Waiter#await}) waits on a {@link Waiter} without a saved frame of its own: the wait loop of
+ * {@link Suspend}'s leaves, cut where a rewritten method would save itself.
  *
  * <p>A leaf starts with {@link #enter}, which tells it how it was called:
  * <ul>
@@ -128,8 +128,8 @@ public final class LeafWaits
     }
 
     /**
-     * Not armed ({@code SIG_NONE}): {@link Waiter#await}'s loop, which blocks a plain thread, or the
-     * carrier of a pinned goroutine.
+     * Not armed ({@code SIG_NONE}): the wait loop that blocks a plain thread, or the carrier of a
+     * pinned goroutine.
      *
      * @param w    the waiter, already queued
      * @param lock the lock that guards its queue (null for a select)

@@ -39,6 +39,8 @@ public class Waiter
     public final Thread thread;
     /** Go's wait reason ("chan receive"), for dumps and messages. */
     private final String reason;
+    /** The token rewritten code arms to call {@link #await}. */
+    private static final int AWAIT_TOKEN = Tokens.of("await", "(Lio/goroutines/internal/sched/RtLock;Ljava/lang/Object;)V");
     /** Access to {@link #done}. */
     private static final VarHandle DONE;
 
@@ -125,32 +127,38 @@ public class Waiter
      * itself and gets a {@link CancellationException}, its interrupt status still set; one that was
      * served meanwhile returns normally (with its interrupt status set).
      *
-     * <p>The hottest waits ({@code Chan.send}, {@code Chan.recv}) are hand-written leaves that wait
-     * without a frame of their own ({@link LeafWaits}, which has this loop for the pinned and
-     * plain-thread cases), so that a park there saves one frame less (every frame costs its unwind
-     * and its rewind at each park).
+     * <p>A hand-written leaf ({@link Leaf}, {@link LeafWaits}), as {@code Chan.send} and
+     * {@code Chan.recv} are: it takes its caller's token and parks without a saved frame of its own,
+     * so that a park in a sync primitive or a select saves one frame less (every frame costs its
+     * unwind and its rewind at each park). The waiter is kept in the goroutine across the park; on
+     * the rewind the caller calls this again on the same waiter, which finds itself done or parks
+     * again. Not armed (a plain thread, or a goroutine that a frame further out pins), it blocks.
      *
      * @param lock the lock that guards the queue this waiter is in
      * @param on   what it waits on, for deadlock reports ({@link G#waitingOn}), or null
      * @throws CancellationException when a plain thread was interrupted and gave up its place
+     * @throws IllegalStateException when the rewind reaches a waiter that is not the one that parked
      */
+    @Leaf
     @Goroutine
     public final void await(final RtLock lock, final Object on)
     {
-        begin(on);
-        while (!done)
+        final G current = G.current();
+        switch (LeafWaits.enter(current, AWAIT_TOKEN))
         {
-            try
-            {
-                Suspend.park();
-            }
-            catch (final RuntimeException ex)
-            {
-                refused(lock, ex);
-            }
-            parked(lock);
+            case G.SIG_CALL:
+                LeafWaits.park(current, this, on);
+                return; // done, or unwinding: the caller saves itself and calls this again on the rewind
+            case G.SIG_RESUME:
+                if (LeafWaits.resumed(current) != this)
+                {
+                    throw new IllegalStateException("sched: " + current + " was rewound into the wait of another waiter");
+                }
+                LeafWaits.parkUntilDone(current, this);
+                return;
+            default:
+                LeafWaits.block(this, lock, on);
         }
-        end();
     }
 
     /**
