@@ -34,10 +34,16 @@ public final class GRecord extends WeakReference<G>
      * two keeps the record at 64 bytes instead of 72; a nanosecond does not matter to a coarse clock.
      */
     private long waitSinceAndTimed;
-    /** Method id of the innermost frame outside the runtime at the last park, 0 when unknown. */
-    int waitMethod;
-    /** Call-site id in that method. */
-    int waitSite;
+    /**
+     * The goroutine's saved primitives and records at the last park ({@link Frames#savedPrims()}), from
+     * which {@link #waitSite()} finds the wait site when asked; null after the goroutine ended. Kept
+     * rather than the site itself, found at every park by walking the records (a sixth of a park at a
+     * depth of 20 frames, with perfasm on {@code ParkResumeBench}): only deadlock and leak reports ask,
+     * and they ask about goroutines that can no longer run, whose records no longer change.
+     */
+    private long[] waitFrames;
+    /** How many of {@link #waitFrames} were in use at the last park. */
+    private int waitTop;
     /** Next record in its stripe of {@link AllGs}; set before publication, changed by the sweeper only. */
     GRecord next;
 
@@ -49,25 +55,23 @@ public final class GRecord extends WeakReference<G>
     }
 
     /**
-     * Notes a park about to be committed: the reason, when, and the innermost frame of the user's
-     * (the runtime's own frames, such as {@code Chan.recv}, are passed over). Owner thread only.
+     * Notes a park about to be committed: the reason, when, and where its frames are (the wait site is
+     * found from them when a report asks). Owner thread only.
      */
     void parked(final String why, final long nowNs, final Frames frames, final boolean withTimeout)
     {
         reason = why;
         waitSinceAndTimed = nowNs & ~1L | (withTimeout ? 1L : 0L);
-        // from the outermost frame inwards (the order the records can be walked in), keeping the
-        // innermost one that is not the runtime's, else the outermost
-        int wait = frames.outermost();
-        for (int at = wait < 0 ? -1 : frames.callee(wait); at >= 0; at = frames.callee(at))
-        {
-            if (!MethodRegistry.isRuntime(frames.methodAt(at)))
-            {
-                wait = at;
-            }
-        }
-        waitMethod = wait < 0 ? 0 : frames.methodAt(wait);
-        waitSite = wait < 0 ? 0 : frames.siteAt(wait);
+        waitFrames = frames.savedPrims();
+        waitTop = frames.savedTop();
+    }
+
+    /** The goroutine ended: drops the reference and its frames. */
+    @Override
+    public void clear()
+    {
+        super.clear();
+        waitFrames = null;
     }
 
     /** Wait reason of the last park, or null. */
@@ -88,10 +92,21 @@ public final class GRecord extends WeakReference<G>
         return 0 != (waitSinceAndTimed & 1L);
     }
 
-    /** The wait site of the last park as a frame ({@code Main.run(Main.java:42)}), or null. */
+    /**
+     * The wait site of the last park as a frame ({@code Main.run(Main.java:42)}): the innermost saved
+     * frame that is not the runtime's (such as {@code WaitGroup.await}), else the outermost; null when
+     * none was saved (a pinned park) or the goroutine ended. Meant for a goroutine that cannot run (a
+     * deadlock, a leak); for one that runs on, it may name a later frame, or none, never fail.
+     */
     public String waitSite()
     {
-        final MethodRegistry.Entry e = MethodRegistry.entry(waitMethod);
-        return null == e ? null : e.frame(waitSite);
+        final long[] frames = waitFrames;
+        final long found = null == frames ? -1 : Frames.waitSite(frames, waitTop);
+        if (found < 0)
+        {
+            return null;
+        }
+        final MethodRegistry.Entry e = MethodRegistry.entry((int)(found >>> 32));
+        return null == e ? null : e.frame((int)found);
     }
 }

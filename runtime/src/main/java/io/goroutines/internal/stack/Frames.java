@@ -26,7 +26,7 @@ import java.util.Arrays;
  * here a frame's record costs 8 bytes and no header of its own, and a push writes one slot instead of
  * four. The arrays are allocated at the first park only (a goroutine that never parks pays nothing)
  * and start small: a typical park saves one to three frames (a lambda body over {@code Chan.recv},
- * a leaf that saves none; over a select or a sync primitive, which wait in {@code Waiter.await}) and up
+ * a leaf that saves none; over a select or a sync primitive, whose own frame is saved too) and up
  * to eight references, which is what the first arrays hold with a primitive or two (48 bytes each).
  * A deeper park doubles them. They double when full, references are nulled on pop (a popped frame
  * keeps nothing alive), and {@link #shrink()} gives memory back after a park when most of it is
@@ -279,6 +279,49 @@ public class Frames
     public int callee(final int at)
     {
         return at - primsOf(prims[at]) - 1;
+    }
+
+    /**
+     * The primitives' array, records included, for {@link #waitSite} to read later (a goroutine's
+     * record keeps it across its park). Owner thread only.
+     */
+    public final long[] savedPrims()
+    {
+        return prims;
+    }
+
+    /** How many slots of {@link #savedPrims()} are in use. Owner thread only. */
+    public final int savedTop()
+    {
+        return primTop;
+    }
+
+    /**
+     * Where a parked goroutine waits, from the records of {@link #savedPrims()}: the innermost frame
+     * whose method is not the runtime's ({@link MethodRegistry#isRuntime}), else the outermost. Never
+     * fails on slots that changed since (a goroutine that ran on): it stops at the first record that
+     * does not fit.
+     *
+     * @param prims the primitives' array
+     * @param top   how many of its slots were in use
+     * @return the method id in the high 32 bits and the call-site id in the low 32, or -1 when no frame
+     *         is saved
+     */
+    public static long waitSite(final long[] prims, final int top)
+    {
+        if (top <= 0 || top > prims.length)
+        {
+            return -1;
+        }
+        int wait = top - 1;
+        for (int at = wait - primsOf(prims[wait]) - 1; at >= 0; at = at - primsOf(prims[at]) - 1)
+        {
+            if (!MethodRegistry.isRuntime(methodOf(prims[at])))
+            {
+                wait = at;
+            }
+        }
+        return (long)methodOf(prims[wait]) << 32 | siteOf(prims[wait]);
     }
 
     /** Method id of the frame whose record is at {@code at}. */

@@ -50,6 +50,39 @@ class FramesTest
     }
 
     @Test
+    void shouldFindTheInnermostFrameOutsideTheRuntimeAsTheWaitSite()
+    {
+        final int runtime = MethodRegistry.register("io/goroutines/sync/Fake", "await", "()V", "Fake.java", new int[] {5});
+        assertTrue(MethodRegistry.isRuntime(runtime));
+        final Frames f = new Frames();
+        assertEquals(-1, Frames.waitSite(f.savedPrims(), f.savedTop()), "nothing saved");
+        f.push(runtime, 0, 1, 0); // innermost: the primitive's own frame
+        f.push(M2, 0, 2, 1);      // the user's frame that waits
+        f.push(M1, 1, 0, 0);      // its caller
+        assertEquals((long)M2 << 32, Frames.waitSite(f.savedPrims(), f.savedTop()));
+        final Frames onlyRuntime = new Frames();
+        onlyRuntime.push(runtime, 0, 0, 2);
+        assertEquals((long)runtime << 32, Frames.waitSite(onlyRuntime.savedPrims(), onlyRuntime.savedTop()),
+            "the outermost when all are the runtime's");
+    }
+
+    @Test
+    void shouldNeverFailToReadAWaitSiteFromSlotsThatChanged()
+    {
+        final java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 10_000; i++)
+        {
+            final long[] garbage = new long[1 + random.nextInt(16)];
+            for (int k = 0; k < garbage.length; k++)
+            {
+                garbage[k] = random.nextLong();
+            }
+            final long found = Frames.waitSite(garbage, random.nextInt(garbage.length + 3) - 1);
+            assertTrue(found >= -1, "a method id and a site, or -1");
+        }
+    }
+
+    @Test
     void shouldRefuseToResumeAFrameOfAnotherMethod()
     {
         final Frames f = new Frames();
