@@ -15,6 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ol>
  *   <li>a random poll order (Fisher-Yates over the cases whose channel is not null), so that among
  *       ready cases each is chosen with equal probability;</li>
+ *   <li>pass 0, one lock at a time (not in Go): in poll order, each case whose channel may be
+ *       ready, found without its lock ({@link Chan#recvSurelyBlocks()}, {@link Chan#sendSurelyBlocks()}),
+ *       is tried under its channel's lock alone, as pass 1 would try it; the first that can proceed
+ *       commits. Nothing commits: on to pass 1;</li>
  *   <li>a lock order: the distinct channels sorted by {@link Chan#lockOrder()}; all their locks are
  *       taken in that order (so two selects never wait on each other's locks) and released in
  *       reverse order in a {@code finally}, so that they are released whatever happens;</li>
@@ -31,8 +35,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * so they may block, and their exceptions propagate unchanged.
  *
  * <p>Because pass 1 sees all the channels at one instant, a select with a default never takes it
- * while some case was ready throughout. A select never matches its own send with its own receive:
- * pass 1 runs before any of its entries is queued.
+ * while some case was ready throughout; pass 0 never takes the default. A select never matches its
+ * own send with its own receive: passes 0 and 1 run before any of its entries is queued.
+ *
+ * <p>Why pass 0: a select whose case is ready (the common case of a busy producer and consumer)
+ * commits holding one lock, not all of them; Go's takes every lock first. Where selects share
+ * channels, holding all their locks at once made every select wait on the others: in
+ * {@code SelectBench.goroutinesProdCons} (four goroutines selecting over a shared data channel and a
+ * shared close channel) perfasm found 45 % of the run spinning and yielding in {@code RtLock}. A case
+ * that pass 0 commits was ready at that moment, which is all Go promises; the poll order stays
+ * random, so among cases ready throughout each is still chosen with equal probability.
  */
 public final class Select
 {
@@ -158,7 +170,10 @@ public final class Select
     private static void selectLocked(final Case[] cases)
     {
         final Poll poll = new Poll(cases);
-        poll.lockAndPoll();
+        if (!poll.tryEach())
+        {
+            poll.lockAndPoll();
+        }
         poll.served.wakeAll();
         int chosen = poll.chosen;
         Object value = poll.value;
@@ -255,8 +270,8 @@ public final class Select
         final Case dflt;
         /** Indices of the cases that can fire (a channel, not {@link Chan#never()}), in random order. */
         final int[] pollOrder;
-        /** Their distinct channels, in lock order. */
-        final Chan<?>[] lockOrder;
+        /** Their distinct channels, in lock order: made by {@link #lockAndPoll}, which pass 0 may spare. */
+        Chan<?>[] lockOrder;
         /** Waiters served in pass 1, to wake after unlocking. */
         final Sudog.Served served = new Sudog.Served();
         /** Index of the chosen case, {@link #DEFAULT_CHOSEN} or {@link #BLOCKED}. */
@@ -268,7 +283,7 @@ public final class Select
         /** What a blocked select parks on. */
         Selector selector;
         /** Whether a channel is a timer's, whose timer must be held while the select waits. */
-        final boolean timers;
+        boolean timers;
 
         Poll(final Case[] cases)
         {
@@ -298,13 +313,38 @@ public final class Select
             }
             this.dflt = dflt;
             this.pollOrder = pollOrder(cases, active);
-            this.lockOrder = lockOrder(cases, pollOrder);
-            boolean timers = false;
-            for (final Chan<?> ch : lockOrder)
+        }
+
+        /**
+         * Pass 0: in poll order, tries each case whose channel may be ready under that channel's lock
+         * alone.
+         *
+         * @return whether a case committed ({@link #chosen})
+         */
+        boolean tryEach()
+        {
+            for (final int k : pollOrder)
             {
-                timers |= null != ch.timer;
+                final Case c = cases[k];
+                final Chan<?> ch = c.chan;
+                if (SEND == c.kind ? ch.sendSurelyBlocks() : ch.recvSurelyBlocks())
+                {
+                    continue;
+                }
+                ch.lock.lock();
+                try
+                {
+                    if (pollCaseLocked(k))
+                    {
+                        return true;
+                    }
+                }
+                finally
+                {
+                    ch.lock.unlock();
+                }
             }
-            this.timers = timers;
+            return false;
         }
 
         /**
@@ -343,7 +383,14 @@ public final class Select
          */
         void lockAndPoll()
         {
-            final Chan<?>[] chans = lockOrder;
+            final Chan<?>[] chans = lockOrder(cases, pollOrder);
+            boolean timers = false;
+            for (final Chan<?> ch : chans)
+            {
+                timers |= null != ch.timer;
+            }
+            this.lockOrder = chans;
+            this.timers = timers;
             int held = 0;
             try
             {
@@ -369,31 +416,9 @@ public final class Select
             // Pass 1: the first ready case in poll order commits.
             for (final int k : pollOrder)
             {
-                final Case c = cases[k];
-                if (SEND == c.kind)
+                if (pollCaseLocked(k))
                 {
-                    if (c.chan.closedLocked())
-                    {
-                        chosen = k;
-                        ok = false;
-                        return;
-                    }
-                    if (c.chan.pollSendLocked(c.value, served))
-                    {
-                        chosen = k;
-                        return;
-                    }
-                }
-                else
-                {
-                    final Object v = c.chan.pollRecvLocked(served);
-                    if (null != v)
-                    {
-                        chosen = k;
-                        ok = Chan.CLOSED_MARK != v;
-                        value = ok ? v : null;
-                        return;
-                    }
+                    return;
                 }
             }
             if (null != dflt)
@@ -412,6 +437,41 @@ public final class Select
                 c.chan.enqueueLocked(s);
             }
             this.selector = selector;
+        }
+
+        /**
+         * Commits case {@code k} if it can proceed without waiting (a send on a closed channel can: it
+         * fails); its channel's lock held.
+         *
+         * @return whether it committed ({@link #chosen}, {@link #value}, {@link #ok} are set)
+         */
+        private boolean pollCaseLocked(final int k)
+        {
+            final Case c = cases[k];
+            if (SEND == c.kind)
+            {
+                if (c.chan.closedLocked())
+                {
+                    chosen = k;
+                    ok = false;
+                    return true;
+                }
+                if (c.chan.pollSendLocked(c.value, served))
+                {
+                    chosen = k;
+                    return true;
+                }
+                return false;
+            }
+            final Object v = c.chan.pollRecvLocked(served);
+            if (null == v)
+            {
+                return false;
+            }
+            chosen = k;
+            ok = Chan.CLOSED_MARK != v;
+            value = ok ? v : null;
+            return true;
         }
 
         /** Whether a case can ever fire: it has a channel, and not {@link Chan#never()}. */

@@ -60,6 +60,59 @@ class SelectTest
     }
 
     @Test
+    void shouldCommitAReadyCaseHoldingOnlyItsOwnChannelsLock()
+    {
+        // Pass 0: a ready case commits under its own channel's lock. The locks of the channels of the
+        // cases that cannot proceed (an empty one to receive from, a full one to send to) are held
+        // here, and RtLock is not reentrant: a select that took every lock first would never return.
+        final Chan<Integer> ready = Chan.make(1);
+        final Chan<Integer> empty = Chan.make(1);
+        final Chan<Integer> full = Chan.make(1);
+        full.send(-1);
+        final Chan<Integer> room = Chan.make(1);
+        final AtomicReference<String> taken = new AtomicReference<>();
+        empty.lock.lock();
+        full.lock.lock();
+        try
+        {
+            for (int i = 0; i < 200; i++) // both poll orders, many times
+            {
+                ready.send(i);
+                Select.select(Select.recv(empty, v -> taken.set("empty")), Select.recv(ready, v -> taken.set("ready " + v)));
+                assertEquals("ready " + i, taken.get());
+                Select.select(Select.send(full, 1, () -> taken.set("full")), Select.send(room, i, () -> taken.set("room")));
+                assertEquals("room", taken.get());
+                assertEquals(i, room.recv());
+            }
+        }
+        finally
+        {
+            full.lock.unlock();
+            empty.lock.unlock();
+        }
+        assertEquals(0, empty.len());
+        assertEquals(-1, full.recv(), "the full channel kept its element");
+    }
+
+    @Test
+    void shouldFallBackToTakingEveryLockWhenNoCaseIsReady()
+    {
+        // Nothing ready: the select queues on both channels (pass 2) and the first peer commits it.
+        final Chan<Integer> a = Chan.make();
+        final Chan<Integer> b = Chan.make(1);
+        final AtomicReference<String> taken = new AtomicReference<>();
+        for (int i = 0; i < 200; i++)
+        {
+            final int n = i;
+            final Thread sender = new Thread(() -> (0 == n % 2 ? a : b).send(n));
+            sender.start();
+            Select.select(Select.recv(a, v -> taken.set("a " + v)), Select.recv(b, v -> taken.set("b " + v)));
+            join(sender);
+            assertEquals((0 == i % 2 ? "a " : "b ") + i, taken.get());
+        }
+    }
+
+    @Test
     void shouldChooseSendCasesPseudoRandomly()
     {
         // Go's TestPseudoRandomSend, unbuffered and buffered.
