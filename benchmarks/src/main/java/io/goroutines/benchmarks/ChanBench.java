@@ -1,8 +1,10 @@
 package io.goroutines.benchmarks;
 
 import io.goroutines.Chan;
+import io.goroutines.Go;
 import io.goroutines.Select;
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.sync.WaitGroup;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -51,6 +53,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link Chan#tryRecv()}; {@link SynchronousQueue#poll()} for virtual threads</td>
  *       <td>poll</td><td>2.65 ns</td></tr>
  * </table>
+ * Sync and ProdCons are written in Go's shape ({@link Parties.Goroutines#expect}): each goroutine is
+ * one closure holding its whole loop, as in Go's chan_test.go, so that a park unwinds and rewinds
+ * that one frame, as many as Go's benchmark has (what more frames cost is {@code ParkResumeBench}'s).
+ * <p>
  * As in Go's {@code b.RunParallel}, the parallel benchmarks (all but Sync) split a fixed number of
  * operations between their parties, and the score is wall-clock time over that number: with 2 parties
  * running at once, each operation takes a party about twice the score.
@@ -104,7 +110,29 @@ public class ChanBench
     public void goroutinesSync(final Parties.Goroutines go)
     {
         final Chan<Integer> c = Chan.make();
-        go.run(2, i -> rendezvous(c, 0 == i, SYNC_OPS / 2));
+        final WaitGroup done = go.expect(2);
+        for (int p = 0; p < 2; p++)
+        {
+            final boolean first = 0 == p;
+            Go.go(() -> // Go's shape: the whole party in one closure (Parties#expect)
+            {
+                for (int i = 0; i < SYNC_OPS / 2; i++)
+                {
+                    if (first)
+                    {
+                        c.recv();
+                        c.send(ONE);
+                    }
+                    else
+                    {
+                        c.send(ONE);
+                        c.recv();
+                    }
+                }
+                done.done();
+            });
+        }
+        done.await();
     }
 
     /**
@@ -122,28 +150,9 @@ public class ChanBench
     }
 
     /**
-     * One party of Sync: {@code rounds} times receive then send (the first party) or send then receive
-     * (the other), two rendezvous per round.
+     * One party of Sync on a {@link SynchronousQueue}: {@code rounds} times take then put (the first
+     * party) or put then take (the other), two rendezvous per round.
      */
-    @Goroutine
-    static void rendezvous(final Chan<Integer> c, final boolean first, final int rounds)
-    {
-        for (int i = 0; i < rounds; i++)
-        {
-            if (first)
-            {
-                c.recv();
-                c.send(ONE);
-            }
-            else
-            {
-                c.send(ONE);
-                c.recv();
-            }
-        }
-    }
-
-    /** {@link #rendezvous(Chan, boolean, int)} on a {@link SynchronousQueue}. */
     static void rendezvous(final SynchronousQueue<Integer> q, final boolean first, final int rounds)
         throws InterruptedException
     {
@@ -178,17 +187,31 @@ public class ChanBench
         final int procs = go.procs;
         final Chan<Integer> c = Chan.make(capacity.cap);
         final AtomicLong received = new AtomicLong();
-        go.run(2 * procs, i ->
+        final WaitGroup done = go.expect(2 * procs);
+        for (int p = 0; p < procs; p++)
         {
-            if (i < procs)
+            final int items = Parties.share(PROD_CONS_OPS, procs, p);
+            Go.go(() -> // Go's shape: each party in one closure (Parties#expect)
             {
-                produce(c, Parties.share(PROD_CONS_OPS, procs, i));
-            }
-            else
+                for (int i = 0; i < items; i++)
+                {
+                    c.send(ONE);
+                }
+                c.send(STOP); // each consumer takes exactly one
+                done.done();
+            });
+            Go.go(() ->
             {
-                received.addAndGet(consume(c));
-            }
-        });
+                long n = 0;
+                while (STOP != c.recv()) // only the constants are sent, so identity is enough
+                {
+                    n++;
+                }
+                received.addAndGet(n);
+                done.done();
+            });
+        }
+        done.await();
         checkReceived(received.get());
     }
 
@@ -227,34 +250,10 @@ public class ChanBench
         }
     }
 
-    /** A producer: {@code items} elements, then one {@link #STOP} (each consumer takes exactly one). */
-    @Goroutine
-    static void produce(final Chan<Integer> c, final int items)
-    {
-        for (int i = 0; i < items; i++)
-        {
-            c.send(ONE);
-        }
-        c.send(STOP);
-    }
-
     /**
-     * A consumer: receives until {@link #STOP}.
-     *
-     * @return the items received, {@link #STOP} not counted
+     * A producer on a {@link BlockingQueue}: {@code items} elements, then one {@link #STOP} (each
+     * consumer takes exactly one).
      */
-    @Goroutine
-    static long consume(final Chan<Integer> c)
-    {
-        long n = 0;
-        while (STOP != c.recv()) // only the constants are sent, so identity is enough
-        {
-            n++;
-        }
-        return n;
-    }
-
-    /** {@link #produce(Chan, int)} on a {@link BlockingQueue}. */
     static void produce(final BlockingQueue<Integer> q, final int items) throws InterruptedException
     {
         for (int i = 0; i < items; i++)
@@ -264,7 +263,11 @@ public class ChanBench
         q.put(STOP);
     }
 
-    /** {@link #consume(Chan)} on a {@link BlockingQueue}. */
+    /**
+     * A consumer on a {@link BlockingQueue}: takes until {@link #STOP}.
+     *
+     * @return the items taken, {@link #STOP} not counted
+     */
     static long consume(final BlockingQueue<Integer> q) throws InterruptedException
     {
         long n = 0;

@@ -98,6 +98,28 @@ public final class Parties
         }
 
         /**
+         * For a benchmark in Go's shape ({@code ChanBench}'s Sync and ProdCons, {@code SelectBench}'s
+         * ProdCons): a wait group expecting {@code parties}. The benchmark starts each party itself with
+         * {@code Go.go}, as one closure holding its whole loop that calls {@link WaitGroup#done()} last,
+         * as Go's chan_test.go writes them ({@code go func() { for ... { <-myc } c <- true }()}), and then
+         * waits with {@link WaitGroup#await()}.
+         * <p>
+         * Why not {@link #run}: there the party's body is a second closure, called from the root one,
+         * and its loop usually a third method, so a park in the loop unwinds and rewinds two frames that
+         * Go's benchmark does not have; each costs about 30 ns per park and resume in this runtime
+         * ({@code ParkResumeBench}), which is measured there, not here.
+         *
+         * @param parties how many goroutines will call {@code done()}
+         * @return the wait group
+         */
+        WaitGroup expect(final int parties)
+        {
+            final WaitGroup done = new WaitGroup();
+            done.add(parties);
+            return done;
+        }
+
+        /**
          * Starts {@code parties} goroutines running {@code body} and waits until all have finished. The
          * calling thread blocks in {@link WaitGroup#await()}.
          *

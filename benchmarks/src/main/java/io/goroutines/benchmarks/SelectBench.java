@@ -1,8 +1,10 @@
 package io.goroutines.benchmarks;
 
 import io.goroutines.Chan;
+import io.goroutines.Go;
 import io.goroutines.Select;
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.sync.WaitGroup;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       100 units of local work per item</td><td>item</td><td>294.1 ns</td></tr>
  * </table>
  * As in Go's {@code b.RunParallel}, the operations are split between the parties and the score is
- * wall-clock time over their number.
+ * wall-clock time over their number. ProdCons is written in Go's shape ({@link Parties.Goroutines#expect}):
+ * each producer and consumer is one closure holding its whole loop, as in Go's select benchmark.
  * <p>
  * Go's ProdCons takes its timer case from {@code time.After(time.Hour)}; here it is a channel of
  * capacity 1 (as {@code time.After}'s) that nobody sends to, which is the same to the select as long as
@@ -121,73 +124,57 @@ public class SelectBench
         final Chan<Boolean> close = Chan.make();
         final AtomicLong received = new AtomicLong();
         final AtomicLong work = new AtomicLong();
-        go.run(2 * procs, i ->
+        final WaitGroup done = go.expect(2 * procs);
+        for (int p = 0; p < procs; p++)
         {
-            if (i < procs)
+            final int items = Parties.share(PROD_CONS_OPS, procs, p);
+            Go.go(() -> // Go's shape: each party in one closure (Parties#expect)
             {
-                work.addAndGet(produce(data, close, Parties.share(PROD_CONS_OPS, procs, i)));
-            }
-            else
+                // the producer: a select of a send on data, a receive on its timer channel and a
+                // receive on close, after local work; then one STOP (each consumer takes exactly one)
+                final Chan<Boolean> timer = Chan.make(1); // time.After(time.Hour): never fires while we run
+                final Select.Case[] cases =
+                    { Select.send(data, ONE, null), Select.recv(timer, null), Select.recv(close, null) };
+                int foo = 0;
+                for (int i = 0; i < items; i++)
+                {
+                    foo = work(foo);
+                    Select.select(cases);
+                }
+                data.send(STOP);
+                work.addAndGet(foo);
+                done.done();
+            });
+            Go.go(() ->
             {
-                final long[] counts = consume(data, close);
-                received.addAndGet(counts[0]);
-                work.addAndGet(counts[1]);
-            }
-        });
+                // the consumer: until STOP, the same select with a receive on data, then local work
+                final Chan<Boolean> timer = Chan.make(1);
+                final Integer[] got = new Integer[1];
+                final Select.Case[] cases =
+                    { Select.recv(data, v -> got[0] = v), Select.recv(timer, null), Select.recv(close, null) };
+                long n = 0;
+                int foo = 0;
+                for (;;)
+                {
+                    Select.select(cases);
+                    if (STOP == got[0]) // only the constants are sent, so identity is enough
+                    {
+                        break;
+                    }
+                    n++;
+                    foo = work(foo);
+                }
+                received.addAndGet(n);
+                work.addAndGet(foo);
+                done.done();
+            });
+        }
+        done.await();
         if (PROD_CONS_OPS != received.get())
         {
             throw new IllegalStateException("ProdCons: " + received + " items received, " + PROD_CONS_OPS + " sent");
         }
         return work.get();
-    }
-
-    /**
-     * A producer: {@code items} times, local work then a select of a send on {@code data}, a receive on
-     * its timer channel and a receive on {@code close}; then one {@link #STOP} (each consumer takes
-     * exactly one).
-     *
-     * @return the local work's result
-     */
-    @Goroutine
-    static int produce(final Chan<Integer> data, final Chan<Boolean> close, final int items)
-    {
-        final Chan<Boolean> timer = Chan.make(1); // time.After(time.Hour): never fires while we run
-        final Select.Case[] cases = { Select.send(data, ONE, null), Select.recv(timer, null), Select.recv(close, null) };
-        int foo = 0;
-        for (int i = 0; i < items; i++)
-        {
-            foo = work(foo);
-            Select.select(cases);
-        }
-        data.send(STOP);
-        return foo;
-    }
-
-    /**
-     * A consumer: until it receives {@link #STOP}, a select of a receive on {@code data}, a receive on its
-     * timer channel and a receive on {@code close}, then local work.
-     *
-     * @return the items received ({@link #STOP} not counted) and the local work's result
-     */
-    @Goroutine
-    static long[] consume(final Chan<Integer> data, final Chan<Boolean> close)
-    {
-        final Chan<Boolean> timer = Chan.make(1);
-        final Integer[] got = new Integer[1];
-        final Select.Case[] cases = { Select.recv(data, v -> got[0] = v), Select.recv(timer, null), Select.recv(close, null) };
-        long n = 0;
-        int foo = 0;
-        for (;;)
-        {
-            Select.select(cases);
-            if (STOP == got[0]) // only the constants are sent, so identity is enough
-            {
-                break;
-            }
-            n++;
-            foo = work(foo);
-        }
-        return new long[] { n, foo };
     }
 
     /**
