@@ -26,7 +26,7 @@ import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
  * The runtime's hand-written leaves ({@code @Leaf}: {@code Chan.send}, {@code Chan.recv},
- * {@code Waiter.await}) are left as they are, while calls to them stay suspension points; the marker
+ * {@code Waiter.await}, {@code WaitGroup.await}) are left as they are, while calls to them stay suspension points; the marker
  * counts only in the runtime's classes.
  */
 class HandWrittenLeafTest
@@ -62,30 +62,54 @@ class HandWrittenLeafTest
     }
 
     @Test
-    void shouldLeaveWaiterAwaitAsItIsAndArmTheCallsToIt() throws IOException
+    void shouldLeaveWaiterAndWaitGroupAwaitAsTheyAreAndArmTheCallsToThem() throws IOException
     {
-        final String awaitDesc = "await(Lio/goroutines/internal/sched/RtLock;Ljava/lang/Object;)V";
-        final byte[] waiter = classFile("io/goroutines/internal/sched/Waiter");
-        assertTrue(method(read(waiter), awaitDesc).visibleAnnotations.stream().anyMatch(a -> LEAF.equals(a.desc)),
-            "Waiter.await is a @Leaf");
-        final byte[] rewritten = new GoroutineTransformer(TransformConfig.defaults(), w -> { })
-            .transformOrThrow(getClass().getClassLoader(), "io/goroutines/internal/sched/Waiter", waiter);
-        if (null != rewritten)
-        {
-            final MethodNode is = method(read(rewritten), awaitDesc);
-            assertEquals(calls(method(read(waiter), awaitDesc)), calls(is), "Waiter.await is left as it was");
-        }
+        final String waiterAwait = "await(Lio/goroutines/internal/sched/RtLock;Ljava/lang/Object;)V";
+        assertLeftAsItIs("io/goroutines/internal/sched/Waiter", waiterAwait);
+        assertLeftAsItIs("io/goroutines/sync/WaitGroup", "await()V");
         final List<String> warnings = new ArrayList<>();
         final byte[] out = new GoroutineTransformer(TransformConfig.defaults(), warnings::add)
-            .transformOrThrow(getClass().getClassLoader(), "io/goroutines/sync/WaitGroup", classFile("io/goroutines/sync/WaitGroup"));
-        assertNotNull(out, "WaitGroup.await is rewritten");
+            .transformOrThrow(getClass().getClassLoader(), "io/goroutines/sync/Cond", classFile("io/goroutines/sync/Cond"));
+        assertNotNull(out, "Cond.await is rewritten");
         assertTrue(warnings.isEmpty(), warnings.toString());
         final MethodNode await = method(read(out), "await()V");
-        assertEquals(1, callsTo(await, G, "arm"), "WaitGroup.await arms its call to Waiter.await");
-        assertEquals(1, callsTo(await, G, "push"), "and saves its frame when the waiter parks");
+        int armed = 0;
+        for (final AbstractInsnNode insn : await.instructions)
+        {
+            if (insn instanceof MethodInsnNode && "io/goroutines/internal/sched/Waiter".equals(((MethodInsnNode) insn).owner)
+                && (((MethodInsnNode) insn).name + ((MethodInsnNode) insn).desc).equals(waiterAwait))
+            {
+                AbstractInsnNode before = insn.getPrevious();
+                while (!(before instanceof MethodInsnNode))
+                {
+                    before = before.getPrevious();
+                }
+                assertEquals(G + ".arm", ((MethodInsnNode) before).owner + "." + ((MethodInsnNode) before).name,
+                    "Cond.await arms its call to Waiter.await");
+                armed++;
+            }
+        }
+        assertEquals(1, armed, "Cond.await calls Waiter.await once");
+        assertTrue(callsTo(await, G, "push") >= 1, "and saves its frame when the waiter parks");
         final StringWriter problems = new StringWriter();
         CheckClassAdapter.verify(new ClassReader(out), getClass().getClassLoader(), false, new PrintWriter(problems));
-        assertEquals("", problems.toString(), "ASM's verifier on the rewritten WaitGroup");
+        assertEquals("", problems.toString(), "ASM's verifier on the rewritten Cond");
+    }
+
+    /** {@code owner}'s {@code nameAndDesc} is a {@code @Leaf}, and the transform leaves it as it was. */
+    private void assertLeftAsItIs(final String owner, final String nameAndDesc) throws IOException
+    {
+        final byte[] original = classFile(owner);
+        final MethodNode was = method(read(original), nameAndDesc);
+        assertTrue(was.visibleAnnotations.stream().anyMatch(a -> LEAF.equals(a.desc)), owner + "." + nameAndDesc + " is a @Leaf");
+        final byte[] rewritten = new GoroutineTransformer(TransformConfig.defaults(), w -> { })
+            .transformOrThrow(getClass().getClassLoader(), owner, original);
+        if (null != rewritten)
+        {
+            final MethodNode is = method(read(rewritten), nameAndDesc);
+            assertEquals(calls(was), calls(is), owner + "." + nameAndDesc + " is left as it was");
+            assertEquals(0, callsTo(is, G, "push"), owner + "." + nameAndDesc + " saves no frame");
+        }
     }
 
     @Test

@@ -1,7 +1,11 @@
 package io.goroutines.sync;
 
 import io.goroutines.annotation.Goroutine;
+import io.goroutines.internal.sched.G;
+import io.goroutines.internal.sched.Leaf;
+import io.goroutines.internal.sched.LeafWaits;
 import io.goroutines.internal.sched.RtLock;
+import io.goroutines.internal.sched.Tokens;
 import io.goroutines.internal.sched.WaitQueue;
 import io.goroutines.internal.sched.Waiter;
 
@@ -39,6 +43,8 @@ public final class WaitGroup
     private static final VarHandle STATE;
     /** Where the counter starts in {@link #state}. */
     private static final int COUNTER_SHIFT = 32;
+    /** The token rewritten code arms to call {@link #await}. */
+    private static final int AWAIT_TOKEN = Tokens.of("await", "()V");
 
     static
     {
@@ -145,15 +151,38 @@ public final class WaitGroup
     /**
      * Waits until the counter is zero. Returns at once when it is.
      *
+     * <p>A hand-written leaf ({@link Leaf}, {@link LeafWaits}), as {@code Chan.recv} is: a park here
+     * saves no frame of its own, its waiter being kept in the goroutine across the park.
+     *
      * @throws java.util.concurrent.CancellationException when a plain thread is interrupted while waiting
      */
+    @Leaf
     @Goroutine
     public void await()
     {
-        final Waiter w = queueUnlessZero();
-        if (null != w)
+        final G g = G.current();
+        switch (LeafWaits.enter(g, AWAIT_TOKEN))
         {
-            w.await(lock, this);
+            case G.SIG_RESUME:
+                LeafWaits.parkUntilDone(g, LeafWaits.resumed(g));
+                return;
+            case G.SIG_CALL:
+            {
+                final Waiter w = queueUnlessZero();
+                if (null != w)
+                {
+                    LeafWaits.park(g, w, this); // done, or unwinding: either way this returns at once
+                }
+                return;
+            }
+            default:
+            {
+                final Waiter w = queueUnlessZero();
+                if (null != w)
+                {
+                    LeafWaits.block(w, lock, this);
+                }
+            }
         }
     }
 
