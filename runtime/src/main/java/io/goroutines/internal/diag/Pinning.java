@@ -382,7 +382,8 @@ public final class Pinning
 
     /**
      * Whether {@code f} belongs to a leaf: {@code Suspend}, {@code LeafWaits}, or a hand-written
-     * leaf of the runtime ({@link Leaf}: {@code Chan.send}, {@code Chan.recv}, {@code Waiter.await}).
+     * leaf of the runtime ({@link Leaf}: {@code Chan.send}, {@code Chan.recv}, {@code Waiter.await},
+     * {@code WaitGroup.await}).
      */
     private static boolean isLeaf(final StackFrame f)
     {

@@ -6,7 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a runtime method that is suspendable (it implements a {@code @Goroutine} method, so calls to
+ * Marks a runtime method that is suspendable (it is, or implements, a {@code @Goroutine} method, so calls to
  * it are suspension points) but written by hand as a leaf: the agent leaves its body as it is. Such
  * a method takes the caller's token and parks as the leaves of {@link Suspend} do, keeping what it
  * needs across the park in the goroutine rather than in a saved frame ({@link LeafWaits}), so a park

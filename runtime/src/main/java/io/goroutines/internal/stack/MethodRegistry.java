@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * a constant. Ids are never reused; 0 means "no method". They come from two ranges of 2^23 - 1 ids
  * each, and the range says whose method it is: the application's (and libraries') methods get
  * 1, 2, ...; the runtime's own ({@link #isRuntimeClass}) get {@link #RUNTIME_ID_BIT} + 1, + 2, ...
- * So {@link #isRuntime(int)} is one bit test, with no memory access: every park walks its saved
- * frames to find the innermost one outside the runtime (its wait site), and looking each frame's
- * entry up took a cache miss per frame (measured with perfasm on {@code ChanBench.goroutinesSync}:
- * the hottest instruction of the whole run was that lookup's class check). Both ranges stay within
+ * So {@link #isRuntime(int)} is one bit test, with no memory access: finding a wait site walks the
+ * saved frames to the innermost one outside the runtime ({@link Frames#waitSite}), and looking each
+ * frame's entry up took a cache miss per frame (measured with perfasm on {@code ChanBench.goroutinesSync}
+ * when every park did that walk: the hottest instruction of the whole run was that lookup's class
+ * check; now only deadlock and leak reports walk). Both ranges stay within
  * {@link Frames#MAX_METHOD_ID}, the widest a frame record holds.
  */
 public final class MethodRegistry
