@@ -1,7 +1,6 @@
 package io.goroutines.benchmarks;
 
 import io.goroutines.Go;
-import io.goroutines.annotation.Goroutine;
 import io.goroutines.sync.Mutex;
 import io.goroutines.sync.WaitGroup;
 
@@ -270,7 +269,9 @@ public class SyncBench
     // ---- WaitGroup: wait for a goroutine ------------------------------------------------------------
 
     /**
-     * {@link #WAIT_OPS} waits, split between procs goroutines, each for a goroutine it starts.
+     * {@link #WAIT_OPS} waits, split between procs goroutines, each for a goroutine it starts. Go's
+     * shape: the body passed to {@link Parties.Goroutines#run} holds the loop, as the closure given to
+     * Go's {@code b.RunParallel} does, so the waiter is two frames deep there and here.
      *
      * @param go the goroutines' state
      */
@@ -279,7 +280,17 @@ public class SyncBench
     public void goroutinesWaitGroupWait(final Parties.Goroutines go)
     {
         final int procs = go.procs;
-        go.run(procs, i -> awaitSpawned(Parties.share(WAIT_OPS, procs, i)));
+        go.run(procs, i ->
+        {
+            // Go's ActuallyWait: var wg WaitGroup; wg.Add(1); go func() { wg.Done() }(); wg.Wait()
+            for (int k = Parties.share(WAIT_OPS, procs, i); k > 0; k--)
+            {
+                final WaitGroup wg = new WaitGroup();
+                wg.add(1);
+                Go.go(() -> wg.done());
+                wg.await();
+            }
+        });
     }
 
     /**
@@ -298,22 +309,9 @@ public class SyncBench
     }
 
     /**
-     * {@code n} times Go's ActuallyWait: {@code var wg WaitGroup; wg.Add(1); go func() { wg.Done() }();
-     * wg.Wait()}.
+     * {@code n} times Go's ActuallyWait with a {@link CountDownLatch} and virtual threads: a latch of
+     * one, a thread that counts it down, a wait.
      */
-    @Goroutine
-    static void awaitSpawned(final int n)
-    {
-        for (int k = 0; k < n; k++)
-        {
-            final WaitGroup wg = new WaitGroup();
-            wg.add(1);
-            Go.go(() -> wg.done());
-            wg.await();
-        }
-    }
-
-    /** {@link #awaitSpawned(int)} with a {@link CountDownLatch} and virtual threads. */
     static void awaitSpawned(final ThreadFactory factory, final int n) throws InterruptedException
     {
         for (int k = 0; k < n; k++)
