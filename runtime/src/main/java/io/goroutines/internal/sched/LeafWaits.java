@@ -22,7 +22,9 @@ package io.goroutines.internal.sched;
  * A leaf may also hand its call to a rewritten method ({@link #forward}): the token it was called
  * with becomes that method's, so the method runs armed and can park with frames of its own; on
  * the rewind the leaf passes {@code SIG_RESUME} through to it. The leaf must take that path before
- * {@link #enter}, on a condition that cannot change between the call and the resume (a final field).
+ * {@link #enter}, on a condition that cannot change between the call and the resume (a final field),
+ * or always take it when {@link #resuming} (then only that method can have parked). A leaf that
+ * finishes without the method takes its token ({@link #take}).
  *
  * <p>Invariants: {@code G.leafWait} is non-null only while a leaf's park is in progress (from the
  * unwind to the resume that finds the waiter done); a goroutine waits in at most one leaf at a time.
@@ -151,6 +153,33 @@ public final class LeafWaits
             w.parked(lock);
         }
         w.end();
+    }
+
+    /**
+     * Whether the rewind reached the leaf ({@code SIG_RESUME}): then a leaf that forwards its calls
+     * ({@link #forward}) must call the same rewritten method as before its park. Nothing is consumed.
+     *
+     * @param g the current goroutine, or null
+     * @return whether {@code g} is being rewound
+     */
+    public static boolean resuming(final G g)
+    {
+        return null != g && G.SIG_RESUME == g.sig;
+    }
+
+    /**
+     * A leaf that forwards its calls finishes without calling the rewritten method: takes its token
+     * if it was armed, as a leaf's entry does.
+     *
+     * @param g     the current goroutine, or null
+     * @param token the leaf's token
+     */
+    public static void take(final G g, final int token)
+    {
+        if (null != g && token == g.sig)
+        {
+            g.sig = G.SIG_NONE;
+        }
     }
 
     /**

@@ -87,6 +87,15 @@ final class SelectItems
             Select.select(Select.recv(Chan.<Integer>make(), null), Select.send(Chan.<Integer>make(), 1, null),
                 Select.otherwise(() -> dflt.set(true)));
             check(dflt.get(), "default ran");
+            // the default's body may park (a goroutine's select forwards to the rewritten select, which
+            // saves its frame): it waits here until fed
+            final Chan<Integer> feed = Chan.make();
+            final AtomicInteger fed = new AtomicInteger();
+            final AtomicBoolean bodyDone = checkBlocks(() -> Select.select(Select.recv(Chan.<Integer>make(), null),
+                Select.otherwise(() -> fed.set(feed.recv()))), "a default's body waiting on a channel");
+            feed.send(5);
+            awaitFlag(bodyDone, "the default's body");
+            checkEquals(5, fed.get(), "value fed to the default's body");
         });
         c.item(41, "with no case ready and no default, select blocks until one can proceed", () ->
         {
@@ -96,6 +105,14 @@ final class SelectItems
             ch.send(7);
             awaitFlag(done, "the select");
             checkEquals(7, got.get(), "value");
+            // woken, its case body may park in turn
+            final Chan<Integer> feed = Chan.make();
+            final AtomicBoolean bodyDone = checkBlocks(() -> Select.select(Select.recv(ch, v -> got.set(v + feed.recv()))),
+                "a select whose body then waits");
+            ch.send(7);
+            feed.send(1);
+            awaitFlag(bodyDone, "the select's body");
+            checkEquals(8, got.get(), "value");
         });
         c.item(42, "a select with no cases blocks forever", () -> checkBlocks(Select::select, "select()"));
         c.item(43, "a case on a nil channel is never chosen", () ->
