@@ -26,8 +26,8 @@ import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
  * The runtime's hand-written leaves ({@code @Leaf}: {@code Chan.send}, {@code Chan.recv},
- * {@code Waiter.await}, {@code WaitGroup.await}) are left as they are, while calls to them stay suspension points; the marker
- * counts only in the runtime's classes.
+ * {@code Waiter.await}, {@code WaitGroup.await}, {@code Select.select}) are left as they are, while
+ * calls to them stay suspension points; the marker counts only in the runtime's classes.
  */
 class HandWrittenLeafTest
 {
@@ -62,11 +62,12 @@ class HandWrittenLeafTest
     }
 
     @Test
-    void shouldLeaveWaiterAndWaitGroupAwaitAsTheyAreAndArmTheCallsToThem() throws IOException
+    void shouldLeaveWaiterAwaitWaitGroupAwaitAndSelectAsTheyAreAndArmTheCallsToThem() throws IOException
     {
         final String waiterAwait = "await(Lio/goroutines/internal/sched/RtLock;Ljava/lang/Object;)V";
         assertLeftAsItIs("io/goroutines/internal/sched/Waiter", waiterAwait);
         assertLeftAsItIs("io/goroutines/sync/WaitGroup", "await()V");
+        assertLeftAsItIs("io/goroutines/Select", "select([Lio/goroutines/Select$Case;)V");
         final List<String> warnings = new ArrayList<>();
         final byte[] out = new GoroutineTransformer(TransformConfig.defaults(), warnings::add)
             .transformOrThrow(getClass().getClassLoader(), "io/goroutines/sync/Cond", classFile("io/goroutines/sync/Cond"));

@@ -383,7 +383,7 @@ public final class Pinning
     /**
      * Whether {@code f} belongs to a leaf: {@code Suspend}, {@code LeafWaits}, or a hand-written
      * leaf of the runtime ({@link Leaf}: {@code Chan.send}, {@code Chan.recv}, {@code Waiter.await},
-     * {@code WaitGroup.await}).
+     * {@code WaitGroup.await}, {@code Select.select}).
      */
     private static boolean isLeaf(final StackFrame f)
     {

@@ -2,7 +2,7 @@ package io.goroutines.internal.sched;
 
 /**
  * How a hand-written leaf ({@link Leaf}: {@code Chan.send}, {@code Chan.recv},
- * {@link Waiter#await}, {@code WaitGroup.await}) waits on a {@link Waiter} without a saved frame of its own: the wait loop of
+ * {@link Waiter#await}, {@code WaitGroup.await}; {@code Select.select} only forwards) waits on a {@link Waiter} without a saved frame of its own: the wait loop of
  * {@link Suspend}'s leaves, cut where a rewritten method would save itself.
  *
  * <p>A leaf starts with {@link #enter}, which tells it how it was called:
