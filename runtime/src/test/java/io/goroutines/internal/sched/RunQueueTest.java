@@ -130,6 +130,25 @@ class RunQueueTest
         assertTrue(stalled.isEmpty());
     }
 
+    @Test
+    void shouldTreatARunningVictimsRingOfOneAsItsRunnext()
+    {
+        final GlobalQueue global = new GlobalQueue();
+        final RunQueue victim = new RunQueue();
+        final G one = g(5);
+        victim.put(one, false, global);
+        assertNull(new RunQueue().steal(victim, false, true), "not before the last pass while its owner runs");
+        assertSame(one, new RunQueue().steal(victim, false, false), "an idle victim's ring of one is taken at once");
+        victim.put(one, false, global);
+        final long t0 = System.nanoTime();
+        assertSame(one, new RunQueue().steal(victim, true, true), "a running victim that does not take it loses it");
+        assertTrue(System.nanoTime() - t0 >= RunQueue.RUNNEXT_GRACE_NS, "but only after the grace");
+        victim.put(g(6), false, global);
+        victim.put(g(7), false, global);
+        assertEquals(6, new RunQueue().steal(victim, false, true).id, "a ring of two is halved on any pass, as in Go");
+        assertEquals(1, victim.size());
+    }
+
     private static void busy(final long ns)
     {
         final long end = System.nanoTime() + ns;
