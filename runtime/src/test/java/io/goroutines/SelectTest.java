@@ -97,18 +97,24 @@ class SelectTest
     @Test
     void shouldFallBackToTakingEveryLockWhenNoCaseIsReady()
     {
-        // Nothing ready: the select queues on both channels (pass 2) and the first peer commits it.
+        // Nothing ready: the select queues on both channels (pass 2), and only then does the sender
+        // send, so the peer that commits it finds its entries, whichever channel it uses.
         final Chan<Integer> a = Chan.make();
         final Chan<Integer> b = Chan.make(1);
         final AtomicReference<String> taken = new AtomicReference<>();
         for (int i = 0; i < 200; i++)
         {
             final int n = i;
-            final Thread sender = new Thread(() -> (0 == n % 2 ? a : b).send(n));
+            final Thread sender = new Thread(() ->
+            {
+                await(() -> 1 == a.recvWaiting() && 1 == b.recvWaiting(), "the select to queue on both channels");
+                (0 == n % 2 ? a : b).send(n);
+            });
             sender.start();
             Select.select(Select.recv(a, v -> taken.set("a " + v)), Select.recv(b, v -> taken.set("b " + v)));
             join(sender);
             assertEquals((0 == i % 2 ? "a " : "b ") + i, taken.get());
+            assertEquals(0, a.recvWaiting() + b.recvWaiting(), "the select left both queues");
         }
     }
 

@@ -161,29 +161,23 @@ public final class WaitGroup
     public void await()
     {
         final G g = G.current();
-        switch (LeafWaits.enter(g, AWAIT_TOKEN))
+        final int how = LeafWaits.enter(g, AWAIT_TOKEN);
+        if (G.SIG_RESUME == how)
         {
-            case G.SIG_RESUME:
-                LeafWaits.parkUntilDone(g, LeafWaits.resumed(g));
-                return;
-            case G.SIG_CALL:
-            {
-                final Waiter w = queueUnlessZero();
-                if (null != w)
-                {
-                    LeafWaits.park(g, w, this); // done, or unwinding: either way this returns at once
-                }
-                return;
-            }
-            default:
-            {
-                final Waiter w = queueUnlessZero();
-                if (null != w)
-                {
-                    LeafWaits.block(w, lock, this);
-                }
-            }
+            LeafWaits.parkUntilDone(g, LeafWaits.resumed(g));
+            return;
         }
+        final Waiter w = queueUnlessZero();
+        if (null == w)
+        {
+            return;
+        }
+        if (G.SIG_CALL == how)
+        {
+            LeafWaits.park(g, w, this); // done, or unwinding: either way this returns at once
+            return;
+        }
+        LeafWaits.block(w, lock, this);
     }
 
     /** The counter, for tests and diagnostics. */
