@@ -92,6 +92,70 @@ class FallbackTest
     }
 
     @Test
+    void shouldRewriteAMethodWithoutItsPlainCopyWhenTheCopyWouldExceed64Kb() throws Exception
+    {
+        // the rewrite adds more per call site than the site's own 7 bytes: somewhere between these
+        // sizes the rewritten method fits in 64 KB, but not with the original code kept beside it
+        final List<String> warnings = new ArrayList<>();
+        int sites = -1;
+        byte[] out = null;
+        for (int n = 1000; n <= 4000 && sites < 0; n += 25)
+        {
+            warnings.clear();
+            final byte[] b = new GoroutineTransformer(TransformConfig.defaults(), warnings::add)
+                .transform(new Definer(getClass().getClassLoader()), "gen/Big", hugeClass("gen/Big", n), true);
+            final int calls = callsToF(b);
+            assertTrue(warnings.isEmpty() || calls == 0, "a warning only for a method left plain: " + warnings);
+            if (calls == n)
+            {
+                sites = n;
+                out = b;
+            }
+            else if (calls == 0)
+            {
+                break;
+            }
+            else
+            {
+                assertEquals(2 * n, calls, n + " sites: rewritten with its plain copy");
+            }
+        }
+        assertTrue(sites > 0, "some size is rewritten without its copy before it is too large to rewrite");
+        final java.io.StringWriter problems = new java.io.StringWriter();
+        org.objectweb.asm.util.CheckClassAdapter.verify(new ClassReader(out), getClass().getClassLoader(), false,
+            new java.io.PrintWriter(problems));
+        assertEquals("", problems.toString(), "ASM's verifier");
+
+        Effects.reset();
+        final Object sum = new Definer(getClass().getClassLoader()).define("gen/Big", out).getMethod("huge").invoke(null);
+        long expected = 0;
+        for (int i = 0; i < sites; i++)
+        {
+            expected += i % 1000 + 1;
+        }
+        assertEquals((int) expected, sum, "it runs as plain code on a plain thread, through the rewritten body");
+        assertEquals(sites, Effects.count);
+    }
+
+    /** Calls to {@code Effects.f} in {@code gen.Big.huge()}: once per site, twice with its plain copy. */
+    private static int callsToF(final byte[] classFile)
+    {
+        final ClassNode cn = new ClassNode();
+        new ClassReader(classFile).accept(cn, 0);
+        final MethodNode huge = cn.methods.stream().filter(m -> m.name.equals("huge")).findFirst().orElseThrow();
+        int n = 0;
+        for (final org.objectweb.asm.tree.AbstractInsnNode insn : huge.instructions)
+        {
+            if (insn instanceof MethodInsnNode && "f".equals(((MethodInsnNode) insn).name))
+            {
+                n++;
+            }
+        }
+        return huge.instructions.getFirst().getNext() instanceof MethodInsnNode
+            && "consume".equals(((MethodInsnNode) huge.instructions.getFirst().getNext()).name) ? 0 : n;
+    }
+
+    @Test
     void shouldLeaveAMethodWhoseFrameARecordCannotHoldAsItWasWithAWarning() throws Exception
     {
         // 4,096 ints on the operand stack under one suspendable call: one more than a frame record counts

@@ -92,10 +92,10 @@ public final class Driver
             int sig = io.goroutines.internal.sched.Tokens.of("run", "()Ljava/lang/Object;");
             while (true)
             {
-                g.sig = sig;
+                self.sig = sig;
                 // every loop back-edge reached in a suspendable frame is preempted once per resume: the
                 // preemption points (no call, their own resume) are checked like the call sites
-                g.preempt = true;
+                self.preempt = true;
                 Object result = null;
                 Throwable thrown = null;
                 try
@@ -106,7 +106,7 @@ public final class Driver
                 {
                     thrown = t;
                 }
-                if (g.sig == G.SIG_UNWIND)
+                if (self.sig == G.SIG_UNWIND)
                 {
                     if (null != thrown)
                     {
@@ -116,9 +116,9 @@ public final class Driver
                     sig = G.SIG_RESUME;
                     continue;
                 }
-                if (g.sig != G.SIG_NONE)
+                if (self.sig != G.SIG_NONE)
                 {
-                    throw new AssertionError("root returned with sig " + g.sig, thrown);
+                    throw new AssertionError("root returned with sig " + self.sig, thrown);
                 }
                 if (g.depth() != 0)
                 {

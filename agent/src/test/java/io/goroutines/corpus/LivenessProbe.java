@@ -65,10 +65,11 @@ public final class LivenessProbe
     private static int blobsAfterFirstUnwind(final boolean dead) throws Exception
     {
         final G g = new G();
-        ((Carrier) Thread.currentThread()).current = g;
+        final Carrier self = (Carrier) Thread.currentThread();
+        self.current = g;
         int unwinds = 0;
         int blobs = -1;
-        g.sig = Tokens.of(dead ? "deadAtCall" : "liveAtCall", "()I");
+        self.sig = Tokens.of(dead ? "deadAtCall" : "liveAtCall", "()I");
         while (true)
         {
             if (dead)
@@ -79,7 +80,7 @@ public final class LivenessProbe
             {
                 liveAtCall();
             }
-            if (g.sig != G.SIG_UNWIND)
+            if (self.sig != G.SIG_UNWIND)
             {
                 break;
             }
@@ -88,7 +89,7 @@ public final class LivenessProbe
             {
                 blobs = countBlobs(g);
             }
-            g.sig = G.SIG_RESUME;
+            self.sig = G.SIG_RESUME;
         }
         ((Carrier) Thread.currentThread()).current = null;
         return blobs;

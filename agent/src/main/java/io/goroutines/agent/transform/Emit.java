@@ -26,6 +26,10 @@ final class Emit
     static final String SUSPEND = "io/goroutines/internal/sched/Suspend";
     /** Descriptor of a G. */
     static final String G_DESC = "L" + G + ";";
+    /** The carrier thread class, which holds the signal word and the running goroutine. */
+    static final String CARRIER = "io/goroutines/internal/sched/Carrier";
+    /** Descriptor of a carrier. */
+    static final String CARRIER_DESC = "L" + CARRIER + ";";
 
     static final int SIG_NONE = 0;
     static final int SIG_CALL = 1;
@@ -54,16 +58,26 @@ final class Emit
         return new LdcInsnNode(v);
     }
 
-    /** {@code G.current()}. Stack: {@code -> G}. */
-    static AbstractInsnNode currentG()
+    /** {@code Carrier.here()}: the carrier running this code, or null. Stack: {@code -> Carrier}. */
+    static AbstractInsnNode hereCarrier()
     {
-        return new MethodInsnNode(Opcodes.INVOKESTATIC, G, "current", "()" + G_DESC, false);
+        return new MethodInsnNode(Opcodes.INVOKESTATIC, CARRIER, "here", "()" + CARRIER_DESC, false);
     }
 
-    /** A static helper of {@code G} (arm, signalled, unwinding, preemptRequested). Stack: as its descriptor. */
-    static AbstractInsnNode gHelper(final String name, final String desc)
+    /** {@code c.current}: the goroutine, which is also the frame store. Stack: {@code Carrier -> G}. */
+    static AbstractInsnNode goroutineOf()
     {
-        return new MethodInsnNode(Opcodes.INVOKESTATIC, G, name, desc, false);
+        return new FieldInsnNode(Opcodes.GETFIELD, CARRIER, "current", G_DESC);
+    }
+
+    /**
+     * A static helper of {@code G} that takes the carrier (arm, clearCall, signalled, unwinding,
+     * preemptRequested, preempted): {@code name(Carrier[, int])} returning {@code ret}. Stack: as its
+     * descriptor.
+     */
+    static AbstractInsnNode gHelper(final String name, final String moreArgs, final String ret)
+    {
+        return new MethodInsnNode(Opcodes.INVOKESTATIC, G, name, "(" + CARRIER_DESC + moreArgs + ")" + ret, false);
     }
 
     /** {@code G.consume(token)}: take the caller's token if it is {@code token}. Stack: {@code ->}. */
@@ -81,26 +95,38 @@ final class Emit
         return io.goroutines.internal.sched.Tokens.of(name, desc);
     }
 
-    /** {@code g.sig}. Stack: {@code G -> I}. */
+    /** {@code c.sig}. Stack: {@code Carrier -> I}. */
     static AbstractInsnNode getSig()
     {
-        return new FieldInsnNode(Opcodes.GETFIELD, G, "sig", "I");
+        return new FieldInsnNode(Opcodes.GETFIELD, CARRIER, "sig", "I");
     }
 
-    /** {@code g.sig = v} for the G in {@code gLocal}. Stack: {@code ->}. */
-    static InsnList setSig(final int gLocal, final int v)
+    /** {@code c.sig = v}. Stack: {@code Carrier, I ->}. */
+    static AbstractInsnNode putSig()
     {
-        final InsnList l = new InsnList();
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(iconst(v));
-        l.add(new FieldInsnNode(Opcodes.PUTFIELD, G, "sig", "I"));
-        return l;
+        return new FieldInsnNode(Opcodes.PUTFIELD, CARRIER, "sig", "I");
     }
 
-    /** {@code g.preempt}. Stack: {@code G -> Z}. */
+    /** {@code c.preempt} (volatile). Stack: {@code Carrier -> Z}. */
     static AbstractInsnNode getPreempt()
     {
-        return new FieldInsnNode(Opcodes.GETFIELD, G, "preempt", "Z");
+        return new FieldInsnNode(Opcodes.GETFIELD, CARRIER, "preempt", "Z");
+    }
+
+    /** {@code Thread.currentThread()}, a JIT intrinsic. Stack: {@code -> Thread}. */
+    static AbstractInsnNode currentThread()
+    {
+        return new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Thread", "currentThread", "()Ljava/lang/Thread;", false);
+    }
+
+    /** {@code c.sig = v} for the carrier in {@code cLocal}. Stack: {@code ->}. */
+    static InsnList setSig(final int cLocal, final int v)
+    {
+        final InsnList l = new InsnList();
+        l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+        l.add(iconst(v));
+        l.add(putSig());
+        return l;
     }
 
     /** Loads a local of {@code type}. Stack: {@code -> value}. */

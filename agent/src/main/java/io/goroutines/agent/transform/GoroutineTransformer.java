@@ -43,8 +43,9 @@ import org.objectweb.asm.tree.MethodNode;
  *       analysed only takes the caller's token at entry (it then pins if something below parks).</li>
  *   <li><b>Write and check</b>: frames are computed from class files; every rewritten method is
  *       verified again with the JVM's rules ({@link MethodAnalyzer} in verify mode); a method that
- *       fails, or grows past 64 KB, is put back as it was (plus the token take) and the class is
- *       written again. The JVM verifier stays on: this check only keeps a class from failing to load.</li>
+ *       grows past 64 KB is rewritten again without its plain copy ({@link PlainCopy}); one that
+ *       fails, or still grows past 64 KB, is put back as it was (plus the token take) and the class
+ *       is written again. The JVM verifier stays on: this check only keeps a class from failing to load.</li>
  * </ol>
  * Never throws: any failure leaves the class as it was, with a warning naming class and reason.
  *
@@ -489,21 +490,24 @@ public final class GoroutineTransformer
         final Map<MethodNode, MethodNode> originals = new HashMap<>();
         for (final MethodNode m : targets)
         {
-            originals.put(m, copy(m));
+            originals.put(m, PlainCopy.copy(m));
         }
         final Set<String> plain = new HashSet<>();
+        // methods that exceed 64 KB with the original code kept as their plain path (PlainCopy): rewritten without it
+        final Set<String> noCopy = new HashSet<>();
         final Map<String, String> plainReasons = new HashMap<>();
         // what the last attempt made of each method that it rewrote, for the listener
         final Map<String, MethodRewriter> rewriters = new HashMap<>();
         final Map<String, Integer> points = new HashMap<>();
-        for (int attempt = 0; attempt < 4; attempt++)
+        for (int attempt = 0; attempt < 8; attempt++)
         {
             for (final MethodNode m : targets)
             {
                 final String key = m.name + m.desc;
                 restore(m, originals.get(m));
                 final int[] tokens = tokensOf(cn, m, accept);
-                final MethodRewriter rewriter = new MethodRewriter(cn, m, hierarchy, suspendableCall, config, tokens);
+                final MethodRewriter rewriter =
+                    new MethodRewriter(cn, m, hierarchy, suspendableCall, config, tokens, !noCopy.contains(key));
                 if (plain.contains(key))
                 {
                     MethodRewriter.takeTokenOnly(cn, m, plainReasons.get(key), tokens[0]);
@@ -547,6 +551,10 @@ public final class GoroutineTransformer
             catch (final MethodTooLargeException e)
             {
                 final String key = e.getMethodName() + e.getDescriptor();
+                if (noCopy.add(key))
+                {
+                    continue; // try it without its plain copy first
+                }
                 if (!plain.add(key))
                 {
                     throw e;
@@ -682,55 +690,10 @@ public final class GoroutineTransformer
         return null;
     }
 
-    /** A deep copy of the code of {@code m}, with labels of its own. */
-    private static MethodNode copy(final MethodNode m)
-    {
-        final MethodNode c = new MethodNode(Opcodes.ASM9, m.access, m.name, m.desc, m.signature,
-            null == m.exceptions ? null : m.exceptions.toArray(new String[0]));
-        final Map<LabelNode, LabelNode> labels = new HashMap<>();
-        for (final AbstractInsnNode insn : m.instructions)
-        {
-            if (insn instanceof LabelNode)
-            {
-                labels.put((LabelNode) insn, new LabelNode());
-            }
-        }
-        for (final AbstractInsnNode insn : m.instructions)
-        {
-            c.instructions.add(insn.clone(labels));
-        }
-        c.tryCatchBlocks = new ArrayList<>();
-        if (null != m.tryCatchBlocks)
-        {
-            for (final TryCatchBlockNode t : m.tryCatchBlocks)
-            {
-                final TryCatchBlockNode n = new TryCatchBlockNode(labels.get(t.start), labels.get(t.end),
-                    labels.get(t.handler), t.type);
-                n.visibleTypeAnnotations = t.visibleTypeAnnotations;
-                n.invisibleTypeAnnotations = t.invisibleTypeAnnotations;
-                c.tryCatchBlocks.add(n);
-            }
-        }
-        if (null != m.localVariables)
-        {
-            c.localVariables = new ArrayList<>();
-            for (final LocalVariableNode v : m.localVariables)
-            {
-                c.localVariables.add(new LocalVariableNode(v.name, v.desc, v.signature, labels.get(v.start),
-                    labels.get(v.end), v.index));
-            }
-        }
-        c.visibleTypeAnnotations = m.visibleTypeAnnotations;
-        c.invisibleTypeAnnotations = m.invisibleTypeAnnotations;
-        c.maxLocals = m.maxLocals;
-        c.maxStack = m.maxStack;
-        return c;
-    }
-
     /** Puts {@code m} back to the code of {@code original} (a fresh copy of it). */
     private static void restore(final MethodNode m, final MethodNode original)
     {
-        final MethodNode c = copy(original);
+        final MethodNode c = PlainCopy.copy(original);
         m.instructions = c.instructions;
         m.tryCatchBlocks = c.tryCatchBlocks;
         m.localVariables = c.localVariables;

@@ -34,32 +34,36 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  *
  * <h2>What the rewritten method looks like</h2>
  * <pre>
- * entry:    g = G.current()
- *           if g != null:
- *             if g.sig == CALL:   g.sig = NONE                 // called by rewritten code
- *             elif g.sig == RESUME: goto dispatch               // being rewound
- *             else:               g = null                     // entered from plain code: pin
+ * entry:    c = Carrier.here()                                  // the thread, if it is a carrier
+ *           if c != null:
+ *             if c.sig == CALL:   c.sig = NONE                 // called by rewritten code
+ *             elif c.sig == RESUME: goto dispatch               // being rewound
+ *             else:               c = null                     // entered from plain code: pin
  * body:     ...original code, where each suspendable call site k becomes
  *           [spill receiver and arguments to temps; reload]    // virtual calls only
- *           G.arm(g)                                            // g.sig = CALL: the token
+ *           G.arm(c)                                            // c.sig = CALL: the token
  *   call_k: INVOKE ...
- *           if G.signalled(g): goto slow_k                      // one field read and a branch
+ *           if G.signalled(c): goto slow_k                      // one field read and a branch
  *   after_k:
  *           ...
- * slow_k:   if !G.unwinding(g): goto after_k                    // callee was not rewritten
+ * slow_k:   if !G.unwinding(c): goto after_k                    // callee was not rewritten
  *           pop the dummy result; site = k; goto save_L         // L: the layout of site k
- * save_L:   spill the operand stack to temps; g.push(methodId, site, ...);
+ * save_L:   spill the operand stack to temps; g = c.current; g.push(methodId, site, ...);
  *           save locals, stack, receiver and arguments; return a dummy value
- * dispatch: site = g.resume(methodId); tableswitch site -> restore_L        // g is its own frame store
+ * dispatch: g = c.current; site = g.resume(methodId); tableswitch site -> restore_L  // g: its frame store
  * restore_L: restore locals, receiver and arguments into their temps, push the operand stack;
  *           g.pop(); switch site -> tail_k
  * tail_k:   load receiver and arguments (dummies for a static call); goto call_k
- * entry_h:  G.clearCall(g); goto h                             // handler h is entered here: drops a
+ * entry_h:  G.clearCall(c); goto h                             // handler h is entered here: drops a
  *                                                              // token armed by a call that threw
  * </pre>
+ * The signal word is the carrier's, not the goroutine's: the fast path never loads the goroutine, and
+ * in an inlined chain of rewritten calls the JIT sees every frame's {@code c} as the same
+ * {@code Thread.currentThread()}, so a caller's arm, its callee's check and the caller's check after
+ * the call fold into one store ({@code Carrier#sig} says more).
  * A preemption point at a loop back-edge is analysed as a call site of {@code Suspend.preempt()}
- * and emitted without the call: {@code if G.preemptRequested(g): G.preempted(g); site = k; goto
- * save_L}, resumed by {@code tail_k: g.sig = NONE; goto} the back-edge. A loop with a call on any
+ * and emitted without the call: {@code if G.preemptRequested(c): G.preempted(c); site = k; goto
+ * save_L}, resumed by {@code tail_k: c.sig = NONE; goto} the back-edge. A loop with a call on any
  * path is neither unrolled nor vectorised by the JIT. The code is emitted by {@link StateMachineGenerator}.
  *
  * <h2>Why this shape</h2>
@@ -105,9 +109,25 @@ final class MethodRewriter
     /** The same calls, for a {@link TransformListener}; in a synchronized method, each suspendable call. */
     private final List<PinnedCall> pinnedCalls = new ArrayList<>();
 
+    /** Whether to keep the original code as the path of a plain frame ({@link PlainCopy}). */
+    private final boolean plainCopy;
+
     MethodRewriter(final ClassNode owner, final MethodNode method, final TypeHierarchy hierarchy,
         final Predicate<MethodInsnNode> suspendableCall, final TransformConfig config, final int[] tokens)
     {
+        this(owner, method, hierarchy, suspendableCall, config, tokens, true);
+    }
+
+    /**
+     * @param plainCopy whether a frame entered from plain code runs a copy of the original code
+     *                  ({@link PlainCopy}); false runs it through the rewritten body with a null
+     *                  carrier (for a method that would exceed 64 KB with the copy)
+     */
+    MethodRewriter(final ClassNode owner, final MethodNode method, final TypeHierarchy hierarchy,
+        final Predicate<MethodInsnNode> suspendableCall, final TransformConfig config, final int[] tokens,
+        final boolean plainCopy)
+    {
+        this.plainCopy = plainCopy;
         this.tokens = tokens;
         this.owner = owner;
         this.method = method;
@@ -151,6 +171,7 @@ final class MethodRewriter
             }
             return 0;
         }
+        final MethodNode original = plainCopy ? PlainCopy.copy(method) : null;
         insertLeafCalls();
         TypeFrame[] frames = MethodAnalyzer.analyze(hierarchy, owner, method, false);
         final Set<MethodInsnNode> candidates = candidates(frames);
@@ -167,7 +188,12 @@ final class MethodRewriter
             return 0;
         }
         final int methodId = register(points);
-        new StateMachineGenerator(method, points, methodId, tokens, this::castNeeded).apply();
+        final LabelNode plainEntry = null == original ? null : new LabelNode();
+        new StateMachineGenerator(method, points, methodId, tokens, this::castNeeded, plainEntry).apply();
+        if (null != original)
+        {
+            PlainCopy.append(method, original, plainEntry);
+        }
         return points.size();
     }
 

@@ -18,6 +18,7 @@ import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.BasicValue;
 
@@ -51,7 +52,12 @@ final class StateMachineGenerator
     private final List<SuspensionPoint> points;
     private final int methodId;
     private final Type returnType;
-    /** The goroutine ({@code G.current()}), which is also its frame store; null when entered from plain code. */
+    /**
+     * The carrier ({@code Carrier.here()}), whose signal word the fast path arms and checks; null on a
+     * plain thread and when entered from plain code (the frame then runs pinned).
+     */
+    private final int cLocal;
+    /** The goroutine ({@code c.current}), its frame store: set where the frame saves or restores itself. */
     private final int gLocal;
     private final int siteLocal;
     /** First temp local; temps are shared between sites and layouts (dead between them). */
@@ -133,18 +139,23 @@ final class StateMachineGenerator
     /** Whether a restored value of a type needs a checkcast. */
     private final java.util.function.Predicate<Type> castNeeded;
 
+    /** Where a frame that runs as plain code goes ({@link PlainCopy}), or null: it runs this body with a null carrier. */
+    private final LabelNode plainEntry;
+
     StateMachineGenerator(final MethodNode method, final List<SuspensionPoint> points, final int methodId,
-        final int[] tokens, final java.util.function.Predicate<Type> castNeeded)
+        final int[] tokens, final java.util.function.Predicate<Type> castNeeded, final LabelNode plainEntry)
     {
+        this.plainEntry = plainEntry;
         this.tokens = tokens;
         this.castNeeded = castNeeded;
         this.method = method;
         this.points = points;
         this.methodId = methodId;
         this.returnType = Type.getReturnType(method.desc);
-        gLocal = method.maxLocals;
-        siteLocal = gLocal + 1;
-        tempBase = gLocal + 2;
+        cLocal = method.maxLocals;
+        gLocal = cLocal + 1;
+        siteLocal = cLocal + 2;
+        tempBase = cLocal + 3;
         maxLocals = tempBase;
     }
 
@@ -272,7 +283,9 @@ final class StateMachineGenerator
     }
 
     /**
-     * The entry: take the token, or resume, or run pinned. Spelled out in the method, not in a
+     * The entry: take the token, or resume, or run as plain code: the original code ({@link PlainCopy}),
+     * or, without a copy, this body with a null carrier, so that it arms nothing and a park below it
+     * pins. Spelled out in the method, not in a
      * shared helper of {@code G}: the JIT profiles each branch where its bytecode is, so here the
      * branches a method never takes (resume, pinned) get their own never-taken profile and C2 drops
      * them, and an inlined chain of rewritten calls folds to nearly nothing. A helper's branches would
@@ -285,13 +298,27 @@ final class StateMachineGenerator
         final LabelNode body = new LabelNode();
         final LabelNode taken = new LabelNode();
         final LabelNode notCall = new LabelNode();
-        l.add(Emit.currentG());
-        l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(new JumpInsnNode(Opcodes.IFNULL, body));
+        final LabelNode notCarrier = new LabelNode();
+        if (null != plainEntry)
+        {
+            // Carrier.here() spelled out: a helper called at the JIT's deepest inlining level stays a call
+            l.add(Emit.currentThread());
+            l.add(new InsnNode(Opcodes.DUP));
+            l.add(new TypeInsnNode(Opcodes.INSTANCEOF, Emit.CARRIER));
+            l.add(new JumpInsnNode(Opcodes.IFEQ, notCarrier));
+            l.add(new TypeInsnNode(Opcodes.CHECKCAST, Emit.CARRIER));
+            l.add(new VarInsnNode(Opcodes.ASTORE, cLocal));
+        }
+        else
+        {
+            l.add(Emit.hereCarrier());
+            l.add(new VarInsnNode(Opcodes.ASTORE, cLocal));
+            l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+            l.add(new JumpInsnNode(Opcodes.IFNULL, body));
+        }
         for (int t = 0; t < tokens.length; t++)
         {
-            l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+            l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
             l.add(Emit.getSig());
             l.add(Emit.iconst(tokens[t]));
             if (t < tokens.length - 1)
@@ -304,15 +331,25 @@ final class StateMachineGenerator
             }
         }
         l.add(taken);
-        l.add(Emit.setSig(gLocal, Emit.SIG_NONE));
+        l.add(Emit.setSig(cLocal, Emit.SIG_NONE));
         l.add(new JumpInsnNode(Opcodes.GOTO, body));
         l.add(notCall);
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
         l.add(Emit.getSig());
         l.add(Emit.iconst(Emit.SIG_RESUME));
         l.add(new JumpInsnNode(Opcodes.IF_ICMPEQ, dispatch));
-        l.add(new InsnNode(Opcodes.ACONST_NULL));
-        l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
+        if (null != plainEntry)
+        {
+            l.add(new JumpInsnNode(Opcodes.GOTO, plainEntry));
+            l.add(notCarrier);
+            l.add(new InsnNode(Opcodes.POP));
+            l.add(new JumpInsnNode(Opcodes.GOTO, plainEntry));
+        }
+        else
+        {
+            l.add(new InsnNode(Opcodes.ACONST_NULL));
+            l.add(new VarInsnNode(Opcodes.ASTORE, cLocal));
+        }
         l.add(body);
         return l;
     }
@@ -343,8 +380,8 @@ final class StateMachineGenerator
         final LabelNode entry = new LabelNode();
         final InsnList l = new InsnList();
         l.add(entry);
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(Emit.gHelper("clearCall", "(" + Emit.G_DESC + ")V"));
+        l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+        l.add(Emit.gHelper("clearCall", "", "V"));
         l.add(new JumpInsnNode(Opcodes.GOTO, handler));
         method.instructions.add(l);
         return entry;
@@ -362,11 +399,18 @@ final class StateMachineGenerator
     private void preemptionPoint(final SuspensionPoint p, final LabelNode after, final LabelNode slow)
     {
         final InsnList l = new InsnList();
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(Emit.gHelper("preemptRequested", "(" + Emit.G_DESC + ")Z"));
+        l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+        if (null != plainEntry) // the carrier is never null here: no helper (see the prologue)
+        {
+            l.add(Emit.getPreempt());
+        }
+        else
+        {
+            l.add(Emit.gHelper("preemptRequested", "", "Z"));
+        }
         l.add(new JumpInsnNode(Opcodes.IFEQ, after));
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        l.add(Emit.gHelper("preempted", "(" + Emit.G_DESC + ")V"));
+        l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+        l.add(Emit.gHelper("preempted", "", "V"));
         l.add(new JumpInsnNode(Opcodes.GOTO, slow));
         l.add(after);
         method.instructions.insert(p.call(), l);
@@ -385,7 +429,7 @@ final class StateMachineGenerator
     {
         final InsnList l = new InsnList();
         l.add(tail);
-        l.add(Emit.setSig(gLocal, Emit.SIG_NONE));
+        l.add(Emit.setSig(cLocal, Emit.SIG_NONE));
         if (backEdge instanceof JumpInsnNode && backEdge.getOpcode() != Opcodes.JSR)
         {
             final JumpInsnNode j = (JumpInsnNode) backEdge;
@@ -415,15 +459,15 @@ final class StateMachineGenerator
         {
             pre.add(Emit.load(layout.argTypes[a], layout.argTemps[a]));
         }
-        pre.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        pre.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
         pre.add(Emit.iconst(Emit.token(p.call().name, p.call().desc)));
-        pre.add(Emit.gHelper("arm", "(" + Emit.G_DESC + "I)V"));
+        pre.add(null != plainEntry ? Emit.putSig() : Emit.gHelper("arm", "I", "V"));
         pre.add(callLabel);
         method.instructions.insertBefore(p.call(), pre);
 
         final InsnList post = new InsnList();
-        post.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-        post.add(Emit.gHelper("signalled", "(" + Emit.G_DESC + ")Z"));
+        post.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+        post.add(null != plainEntry ? Emit.getSig() : Emit.gHelper("signalled", "", "Z"));
         post.add(new JumpInsnNode(Opcodes.IFNE, slow));
         post.add(after);
         method.instructions.insert(p.call(), post);
@@ -437,8 +481,8 @@ final class StateMachineGenerator
         l.add(slow);
         if (!p.preemption()) // a preemption point comes here only to unwind
         {
-            l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
-            l.add(Emit.gHelper("unwinding", "(" + Emit.G_DESC + ")Z"));
+            l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+            l.add(Emit.gHelper("unwinding", "", "Z"));
             l.add(new JumpInsnNode(Opcodes.IFEQ, after));
         }
         l.add(Emit.pop(Type.getReturnType(p.call().desc)));
@@ -485,7 +529,10 @@ final class StateMachineGenerator
             throw new IllegalStateException("a call site in it saves " + prims + " primitive and " + refs
                 + " reference values; a frame record holds " + Frames.MAX_SLOTS + " of each");
         }
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+        l.add(Emit.goroutineOf());
+        l.add(new InsnNode(Opcodes.DUP));
+        l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
         l.add(Emit.iconst(methodId));
         l.add(new VarInsnNode(Opcodes.ILOAD, siteLocal));
         l.add(Emit.iconst(prims));
@@ -521,7 +568,10 @@ final class StateMachineGenerator
     {
         final InsnList l = new InsnList();
         l.add(dispatch);
-        l.add(new VarInsnNode(Opcodes.ALOAD, gLocal));
+        l.add(new VarInsnNode(Opcodes.ALOAD, cLocal));
+        l.add(Emit.goroutineOf());
+        l.add(new InsnNode(Opcodes.DUP));
+        l.add(new VarInsnNode(Opcodes.ASTORE, gLocal));
         l.add(Emit.iconst(methodId));
         l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Emit.G, "resume", "(I)I", false));
         if (layouts.size() == 1)

@@ -15,6 +15,25 @@ public final class Carrier extends Thread
     public G current;
 
     /**
+     * The signal word of the goroutine running here ({@link G}'s class comment: the tokens,
+     * {@code SIG_UNWIND}, {@code SIG_RESUME}). Owner thread only. It lives on the carrier, not in the
+     * goroutine, because rewritten code reaches it from {@code Thread.currentThread()}, which the JIT
+     * takes as one value for a whole compiled method: in a chain of inlined rewritten calls, a caller's
+     * arm, the callee's check of it and the caller's check after the call all address the same
+     * object, so they fold to a single store. Kept in the G, each callee would load the goroutine
+     * again after every volatile read (a loop's preemption check), and nothing folded.
+     */
+    public int sig;
+
+    /**
+     * Set by the monitor when the goroutine running here has run past its time slice; read at the
+     * back-edges of rewritten loops, cleared when the carrier starts a goroutine. On the carrier for
+     * the reason {@link #sig} is: a back-edge reads it without loading the goroutine first. A request
+     * that races with a switch of goroutines makes the next one yield once early, which is harmless.
+     */
+    public volatile boolean preempt;
+
+    /**
      * Depth of nested {@code Go.blocking} sections on this carrier. Owner thread only. Only the
      * outermost section gives the P up and takes it back.
      */
@@ -60,6 +79,16 @@ public final class Carrier extends Thread
         super(group, body, name, stackSize);
         setDaemon(true);
         seed = name.hashCode() | 1;
+    }
+
+    /**
+     * The calling thread as a carrier, or null on a plain thread. {@code Thread.currentThread()} is an
+     * intrinsic, so this is a type check.
+     */
+    public static Carrier here()
+    {
+        final Thread t = Thread.currentThread();
+        return t instanceof Carrier ? (Carrier) t : null;
     }
 
     /** A pseudo-random number in {@code [0, n)} (Go's cheaprandn). Owner thread only. */

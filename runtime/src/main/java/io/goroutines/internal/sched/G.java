@@ -8,27 +8,30 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
- * A goroutine: its saved frames, the signal word that rewritten code and the runtime use to
- * unwind and rewind it, and its scheduling state.
+ * A goroutine: its saved frames, its scheduling state, and the protocol by which rewritten code and
+ * the runtime unwind and rewind it through the signal word of the carrier that runs it
+ * ({@link Carrier#sig}: a goroutine's signal lives on its carrier while it runs, see there why).
  *
  * <p>It is its own frame store: a G is a {@link Frames}, as Go's {@code g} holds its stack. A store of
  * its own cost a parked goroutine an object header and a reference (one waiting in
  * {@code Chan.recv} took 360 bytes of heap with it, 345 without), and every rewritten frame a field
  * load at each save and each restore; the rewritten code calls the store's methods on the {@code G}
- * it already holds.
+ * it reads from its carrier.
  *
  * <h2>The handshake between rewritten frames (what the agent emits)</h2>
- * Every rewritten ({@code @Goroutine}) method starts with {@code G g = G.current()}. Then:
+ * Every rewritten ({@code @Goroutine}) method starts with {@code Carrier c = Carrier.here()} and,
+ * on a carrier, looks at {@code sig} ({@code c.sig}):
  * <ul>
  *   <li>{@code sig ==} its own token ({@link Tokens}: {@code SIG_CALL} tagged with a hash of the
  *       method's name and descriptor): its caller is rewritten code that armed the call; the method
  *       sets {@code sig = SIG_NONE} and runs as a suspendable frame.</li>
  *   <li>{@code sig == SIG_RESUME}: the goroutine is being rewound; the method pops its record from
- *       its saved frames, restores its locals and operand stack and re-invokes its callee (which sees
- *       {@code SIG_RESUME} in turn). The innermost leaf ({@link Suspend}) sets {@code SIG_NONE}.</li>
+ *       its saved frames ({@code c.current}), restores its locals and operand stack and re-invokes its
+ *       callee (which sees {@code SIG_RESUME} in turn). The innermost leaf ({@link Suspend}) sets
+ *       {@code SIG_NONE}.</li>
  *   <li>otherwise ({@code SIG_NONE}, or another method's token): it was entered from code that was
  *       not rewritten (reflection,
- *       a JDK callback, a non-{@code @Goroutine} interface): it sets its local {@code g} to null and
+ *       a JDK callback, a non-{@code @Goroutine} interface): it sets its local {@code c} to null and
  *       runs as plain code, so that a park anywhere below it blocks the carrier (pins) instead of
  *       unwinding through a frame that cannot be resumed.</li>
  * </ul>
@@ -38,7 +41,7 @@ import java.util.function.Consumer;
  * a token means the callee was not rewritten and never took it: clear it.
  *
  * <h2>Scheduling states (who owns the continuation)</h2>
- * The state word {@link #state} says who may run the goroutine and touch {@link #sig} and
+ * The state word {@link #state} says who may run the goroutine and touch its signal and
  * the saved frames; it changes only through {@link #casState(int, int)}, except for the dequeuing
  * carrier's RUNNABLE -> RUNNING ({@link #startRunning()}):
  * <pre>
@@ -111,12 +114,6 @@ public final class G extends Frames
             throw new ExceptionInInitializerError(ex);
         }
     }
-
-    /** The signal word (see the class comment). Owner thread only. */
-    public int sig;
-
-    /** Set by the monitor when this goroutine has run past its time slice; read at back-edges. */
-    public volatile boolean preempt;
 
     /** Goroutine id: 1 is the main goroutine, others count up from 2; 0 for a bare G (tests). */
     public final long id;
@@ -214,14 +211,14 @@ public final class G extends Frames
 
     /**
      * Before a suspendable call in rewritten code: arms the call's token ({@link Tokens}), unless the
-     * frame runs as plain code ({@code g == null}). Emitted by the agent; a few bytes of bytecode,
+     * frame runs as plain code ({@code c == null}). Emitted by the agent; a few bytes of bytecode,
      * inlined by the JIT.
      */
-    public static void arm(final G g, final int token)
+    public static void arm(final Carrier c, final int token)
     {
-        if (null != g)
+        if (null != c)
         {
-            g.sig = token;
+            c.sig = token;
         }
     }
 
@@ -229,11 +226,11 @@ public final class G extends Frames
      * At the start of an exception handler of rewritten code: drops a token that a call left armed
      * when it threw before its callee took it (a null receiver, a failed class initialisation).
      */
-    public static void clearCall(final G g)
+    public static void clearCall(final Carrier c)
     {
-        if (null != g && Tokens.isCall(g.sig))
+        if (null != c && Tokens.isCall(c.sig))
         {
-            g.sig = SIG_NONE;
+            c.sig = SIG_NONE;
         }
     }
 
@@ -242,9 +239,9 @@ public final class G extends Frames
      * {@code SIG_RESUME} or {@code SIG_UNWIND} as they are, and {@code SIG_NONE} for anything else
      * (not armed, or a token meant for another method: the leaf then runs pinned).
      */
-    static int leafSig(final G g, final int token)
+    static int leafSig(final Carrier c, final int token)
     {
-        final int s = g.sig;
+        final int s = c.sig;
         if (s == token)
         {
             return SIG_CALL;
@@ -253,22 +250,22 @@ public final class G extends Frames
     }
 
     /** After a suspendable call in rewritten code: whether the slow path must look at the signal. */
-    public static boolean signalled(final G g)
+    public static boolean signalled(final Carrier c)
     {
-        return null != g && SIG_NONE != g.sig;
+        return null != c && SIG_NONE != c.sig;
     }
 
     /**
      * The slow path after a suspendable call: true when the callee parked (this frame must save
      * itself and return); otherwise the callee was not rewritten and left the token: it is dropped.
      */
-    public static boolean unwinding(final G g)
+    public static boolean unwinding(final Carrier c)
     {
-        if (SIG_UNWIND == g.sig)
+        if (SIG_UNWIND == c.sig)
         {
             return true;
         }
-        g.sig = SIG_NONE;
+        c.sig = SIG_NONE;
         return false;
     }
 
@@ -278,16 +275,16 @@ public final class G extends Frames
      * to the root; the scheduler puts the goroutine on the global queue). What the leaf
      * {@code Suspend.preempt()} does when armed, without a call left in the loop.
      */
-    public static void preempted(final G g)
+    public static void preempted(final Carrier c)
     {
-        g.preempt = false;
-        Suspend.requeue(g);
+        c.preempt = false;
+        Suspend.requeue(c);
     }
 
     /** At a loop back-edge of rewritten code: whether the goroutine should yield now. */
-    public static boolean preemptRequested(final G g)
+    public static boolean preemptRequested(final Carrier c)
     {
-        return null != g && g.preempt;
+        return null != c && c.preempt;
     }
 
     /**
@@ -298,15 +295,26 @@ public final class G extends Frames
      */
     public static void consume(final int token)
     {
-        final Thread t = Thread.currentThread();
-        if (t instanceof Carrier)
+        final Carrier c = Carrier.here();
+        if (null != c && c.sig == token)
         {
-            final G g = ((Carrier) t).current;
-            if (null != g && g.sig == token)
-            {
-                g.sig = SIG_NONE;
-            }
+            c.sig = SIG_NONE;
         }
+    }
+
+    /**
+     * The signal word of the calling carrier, for runtime code that runs a goroutine ({@code g !=
+     * null} from {@link #current()}, so the thread is its carrier). Owner thread only.
+     */
+    static int sig()
+    {
+        return ((Carrier) Thread.currentThread()).sig;
+    }
+
+    /** Sets the calling carrier's signal word (see {@link #sig()}). Owner thread only. */
+    static void sig(final int value)
+    {
+        ((Carrier) Thread.currentThread()).sig = value;
     }
 
     /**
@@ -315,8 +323,8 @@ public final class G extends Frames
      */
     public static G current()
     {
-        final Thread t = Thread.currentThread();
-        return t instanceof Carrier ? ((Carrier) t).current : null;
+        final Carrier c = Carrier.here();
+        return null == c ? null : c.current;
     }
 
     /** The scheduling state (volatile read). */

@@ -51,19 +51,20 @@ public final class LeafWaits
         {
             return G.SIG_NONE;
         }
-        switch (G.leafSig(g, token))
+        final Carrier c = (Carrier) Thread.currentThread(); // g is its current goroutine
+        switch (G.leafSig(c, token))
         {
             case G.SIG_CALL:
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 return G.SIG_CALL;
             case G.SIG_RESUME:
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 g.consumePermit(); // the wake-up that made it runnable (merged with any since)
                 return G.SIG_RESUME;
             case G.SIG_NONE:
                 return G.SIG_NONE;
             default:
-                throw new IllegalStateException("sched: a leaf was called while " + g + " is unwinding (sig=" + g.sig
+                throw new IllegalStateException("sched: a leaf was called while " + g + " is unwinding (sig=" + c.sig
                     + "): a frame ignored SIG_UNWIND after a suspendable call");
         }
     }
@@ -123,7 +124,7 @@ public final class LeafWaits
             {
                 g.leafWait = w;
                 g.unwindAction = G.ACTION_PARK;
-                g.sig = G.SIG_UNWIND;
+                G.sig(G.SIG_UNWIND);
                 return false;
             }
         }
@@ -164,7 +165,7 @@ public final class LeafWaits
      */
     public static boolean resuming(final G g)
     {
-        return null != g && G.SIG_RESUME == g.sig;
+        return null != g && G.SIG_RESUME == G.sig();
     }
 
     /**
@@ -176,9 +177,9 @@ public final class LeafWaits
      */
     public static void take(final G g, final int token)
     {
-        if (null != g && token == g.sig)
+        if (null != g && token == G.sig())
         {
-            g.sig = G.SIG_NONE;
+            G.sig(G.SIG_NONE);
         }
     }
 
@@ -192,9 +193,9 @@ public final class LeafWaits
      */
     public static void forward(final G g, final int from, final int to)
     {
-        if (null != g && from == g.sig)
+        if (null != g && from == G.sig())
         {
-            g.sig = to;
+            G.sig(to);
         }
     }
 }

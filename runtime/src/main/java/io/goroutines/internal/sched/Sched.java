@@ -1419,7 +1419,7 @@ public final class Sched
         }
         if (null == c.p && !tryAcquireP(c))
         {
-            g.preempt = true;
+            c.preempt = true;
         }
     }
 
@@ -1628,9 +1628,9 @@ public final class Sched
         {
             g.carrier = c;
         }
-        if (g.preempt)
+        if (c.preempt)
         {
-            g.preempt = false;
+            c.preempt = false;
         }
         g.waitReason = null;
         Thread.interrupted(); // an interrupt of the carrier during one goroutine is not the next one's
@@ -1645,7 +1645,7 @@ public final class Sched
         }
         for (;;)
         {
-            g.sig = g.started ? G.SIG_RESUME : g.armedRoot ? Tokens.RUN : G.SIG_NONE;
+            c.sig = g.started ? G.SIG_RESUME : g.armedRoot ? Tokens.RUN : G.SIG_NONE;
             g.started = true;
             Throwable failure = null;
             try
@@ -1656,9 +1656,9 @@ public final class Sched
             {
                 failure = t;
             }
-            if (null == failure && G.SIG_UNWIND == g.sig)
+            if (null == failure && G.SIG_UNWIND == c.sig)
             {
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 if (Events.slices) // still owned: once committed, another carrier may run it
                 {
                     Events.stop(c, g, G.ACTION_YIELD == g.unwindAction ? "yield" : g.waitReason);
@@ -1746,9 +1746,9 @@ public final class Sched
         if (null == failure && 0 != g.depth())
         {
             failure = new IllegalStateException("sched: " + g + " returned with " + g.depth() +
-                " saved frames (sig=" + g.sig + "): a rewritten frame was resumed out of order");
+                " saved frames (sig=" + G.sig() + "): a rewritten frame was resumed out of order");
         }
-        g.sig = G.SIG_NONE;
+        G.sig(G.SIG_NONE);
         g.clear();
         g.task = null;
         g.casState(G.RUNNING, G.DEAD);

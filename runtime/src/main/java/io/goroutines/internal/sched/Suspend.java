@@ -50,33 +50,34 @@ public final class Suspend
      */
     public static void park()
     {
-        final G g = G.current();
+        final Carrier c = Carrier.here();
+        final G g = null == c ? null : c.current;
         if (null == g)
         {
             LockSupport.park();
             return;
         }
-        switch (G.leafSig(g, PARK))
+        switch (G.leafSig(c, PARK))
         {
             case G.SIG_RESUME:
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 g.consumePermit(); // the wake-up that made it runnable (merged with any since)
                 return;
             case G.SIG_CALL:
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 if (0 != g.consumePermit())
                 {
                     return;
                 }
                 g.unwindAction = G.ACTION_PARK;
-                g.sig = G.SIG_UNWIND;
+                c.sig = G.SIG_UNWIND;
                 return;
             case G.SIG_NONE:
                 pinned(g);
                 Sched.parkPinned(g, 0);
                 return;
             default:
-                throw unwinding(g, "park");
+                throw unwinding(c, "park");
         }
     }
 
@@ -88,7 +89,8 @@ public final class Suspend
      */
     public static void parkNanos(final long nanos)
     {
-        final G g = G.current();
+        final Carrier c = Carrier.here();
+        final G g = null == c ? null : c.current;
         final long timeoutNs = Math.min(nanos, MAX_TIMEOUT_NS);
         if (null == g)
         {
@@ -98,23 +100,23 @@ public final class Suspend
             }
             return;
         }
-        switch (G.leafSig(g, PARK_NANOS))
+        switch (G.leafSig(c, PARK_NANOS))
         {
             case G.SIG_RESUME:
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 Timers.cancel(g.parkTimer);
                 g.parkTimer = null;
                 g.consumePermit();
                 return;
             case G.SIG_CALL:
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 if (timeoutNs <= 0 || 0 != g.consumePermit())
                 {
                     return;
                 }
                 g.parkTimer = Timers.schedule(System.nanoTime() + timeoutNs, g);
                 g.unwindAction = G.ACTION_PARK;
-                g.sig = G.SIG_UNWIND;
+                c.sig = G.SIG_UNWIND;
                 return;
             case G.SIG_NONE:
                 if (timeoutNs > 0)
@@ -124,7 +126,7 @@ public final class Suspend
                 }
                 return;
             default:
-                throw unwinding(g, "parkNanos");
+                throw unwinding(c, "parkNanos");
         }
     }
 
@@ -134,30 +136,30 @@ public final class Suspend
      */
     public static void yield()
     {
-        final G g = G.current();
-        if (null == g)
+        final Carrier c = Carrier.here();
+        if (null == c || null == c.current)
         {
             Thread.yield();
             return;
         }
-        yieldLeaf(g, YIELD, "yield", true);
+        yieldLeaf(c, YIELD, "yield", true);
     }
 
     /**
      * The preemption point the agent puts at each loop back-edge, where it stays a call only where
      * the frame cannot suspend (a monitor held): pinned or on a plain thread it only clears the flag.
-     * Where the frame can suspend the agent emits no call but {@link G#preempted(G)}; armed, this
+     * Where the frame can suspend the agent emits no call but {@link G#preempted(Carrier)}; armed, this
      * leaf would do the same (clear the flag, yield as {@link #yield()}).
      */
     public static void preempt()
     {
-        final G g = G.current();
-        if (null == g)
+        final Carrier c = Carrier.here();
+        if (null == c || null == c.current)
         {
             return;
         }
-        g.preempt = false;
-        yieldLeaf(g, PREEMPT, "preempt", false);
+        c.preempt = false;
+        yieldLeaf(c, PREEMPT, "preempt", false);
     }
 
     /**
@@ -167,27 +169,27 @@ public final class Suspend
      */
     public static void testYield()
     {
-        final G g = G.current();
-        if (null == g)
+        final Carrier c = Carrier.here();
+        if (null == c || null == c.current)
         {
             return;
         }
-        yieldLeaf(g, TEST_YIELD, "testYield", false);
+        yieldLeaf(c, TEST_YIELD, "testYield", false);
     }
 
     /**
      * The yield-type leaves: when armed with {@code token}, requeue and unwind; at the end of a
      * rewind, return; pinned, yield the thread to the OS ({@code pinnedYieldsThread}) or do nothing.
      */
-    private static void yieldLeaf(final G g, final int token, final String leaf, final boolean pinnedYieldsThread)
+    private static void yieldLeaf(final Carrier c, final int token, final String leaf, final boolean pinnedYieldsThread)
     {
-        switch (G.leafSig(g, token))
+        switch (G.leafSig(c, token))
         {
             case G.SIG_RESUME:
-                g.sig = G.SIG_NONE;
+                c.sig = G.SIG_NONE;
                 return;
             case G.SIG_CALL:
-                requeue(g);
+                requeue(c);
                 return;
             case G.SIG_NONE:
                 if (pinnedYieldsThread)
@@ -196,7 +198,7 @@ public final class Suspend
                 }
                 return;
             default:
-                throw unwinding(g, leaf);
+                throw unwinding(c, leaf);
         }
     }
 
@@ -215,16 +217,16 @@ public final class Suspend
         }
     }
 
-    /** Armed yield: take the token, ask the scheduler to requeue, unwind. Also {@link G#preempted(G)}. */
-    static void requeue(final G g)
+    /** Armed yield: take the token, ask the scheduler to requeue, unwind. Also {@link G#preempted(Carrier)}. */
+    static void requeue(final Carrier c)
     {
-        g.unwindAction = G.ACTION_YIELD;
-        g.sig = G.SIG_UNWIND;
+        c.current.unwindAction = G.ACTION_YIELD;
+        c.sig = G.SIG_UNWIND;
     }
 
-    private static IllegalStateException unwinding(final G g, final String leaf)
+    private static IllegalStateException unwinding(final Carrier c, final String leaf)
     {
-        return new IllegalStateException("sched: " + leaf + " called while " + g + " is unwinding (sig=" + g.sig +
+        return new IllegalStateException("sched: " + leaf + " called while " + c.current + " is unwinding (sig=" + c.sig +
             "): a frame ignored SIG_UNWIND after a suspendable call");
     }
 }

@@ -306,7 +306,7 @@ final class Sysmon implements Runnable
             p.sysmonG = g;
             p.sysmonGWhenNs = now;
         }
-        g.preempt = true;
+        m.preempt = true;
         p.sliceOver = true;
         sched.stats.preemptions.increment();
         if (Events.on)
@@ -363,7 +363,7 @@ final class Sysmon implements Runnable
                 p.timerYieldSinceNs = now;
                 // not sliceOver: the goroutines the timers ready must go first, not behind the queue
                 p.timerYield = true; // before the flag: the yield that sees the flag sees this
-                g.preempt = true;
+                m.preempt = true;
                 if (Events.on)
                 {
                     Events.preempt(g);

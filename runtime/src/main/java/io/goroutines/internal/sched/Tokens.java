@@ -4,7 +4,7 @@ package io.goroutines.internal.sched;
  * The call tokens of the handshake between rewritten frames (see {@link G}).
  *
  * <p>A token names the method it is meant for: {@code SIG_CALL} in the low two bits and a 30-bit
- * hash of the callee's name and descriptor above them. A caller arms {@code g.sig} with the token
+ * hash of the callee's name and descriptor above them. A caller arms its carrier's {@code sig} with the token
  * of the method its call instruction names; a rewritten method takes only its own token (a lambda
  * body, the token of its functional interface method). A token left behind by a call that never
  * reached its callee (an exception between arming and entry, a class initialiser running first, a

@@ -80,7 +80,8 @@ abstract class Resumable implements Task
     private void body()
     {
         final G g = G.current();
-        if (G.SIG_RESUME == g.sig)
+        final Carrier c = (Carrier) Thread.currentThread(); // its signal word
+        if (G.SIG_RESUME == c.sig)
         {
             if (0 != g.resume(METHOD_ID))
             {
@@ -88,18 +89,18 @@ abstract class Resumable implements Task
             }
             g.pop();
             callLeaf(leaf, parkNanos); // re-invoke the callee: the leaf sees SIG_RESUME and clears it
-            if (G.SIG_NONE != g.sig)
+            if (G.SIG_NONE != c.sig)
             {
-                throw new AssertionError("leaf did not end the rewind: sig=" + g.sig);
+                throw new AssertionError("leaf did not end the rewind: sig=" + c.sig);
             }
         }
-        else if (Tokens.RUN == g.sig)
+        else if (Tokens.RUN == c.sig)
         {
-            g.sig = G.SIG_NONE; // take the token
+            c.sig = G.SIG_NONE; // take the token
         }
         else
         {
-            throw new AssertionError("root entered unarmed: sig=" + g.sig);
+            throw new AssertionError("root entered unarmed: sig=" + c.sig);
         }
         for (;;)
         {
@@ -113,16 +114,16 @@ abstract class Resumable implements Task
                 continue;
             }
             leaf = next;
-            g.sig = tokenOf(next);
+            c.sig = tokenOf(next);
             callLeaf(next, parkNanos);
-            if (G.SIG_UNWIND == g.sig)
+            if (G.SIG_UNWIND == c.sig)
             {
                 unwinding();
                 g.push(METHOD_ID, 0, 0, 0); // save the frame and return a dummy value
                 unwinds++;
                 return;
             }
-            if (Tokens.isCall(g.sig))
+            if (Tokens.isCall(c.sig))
             {
                 throw new AssertionError("leaf did not take the token");
             }

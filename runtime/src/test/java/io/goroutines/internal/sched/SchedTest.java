@@ -224,7 +224,6 @@ class SchedTest
         await(() -> G.WAITING == g.state(), "the goroutine to park");
         assertEquals(1, task.unwinds);
         assertEquals(1, g.depth(), "its frame is saved while parked");
-        assertEquals(G.SIG_NONE, g.sig);
         Sched.unpark(g);
         await(() -> G.DEAD == g.state(), "the goroutine to finish");
         assertEquals(2, steps.get());
@@ -595,7 +594,7 @@ class SchedTest
                     {
                         return DONE;
                     }
-                    if (G.current().preempt) // the back-edge check the agent emits
+                    if (Carrier.here().preempt) // the back-edge check the agent emits
                     {
                         preempted.incrementAndGet();
                         return PREEMPT;

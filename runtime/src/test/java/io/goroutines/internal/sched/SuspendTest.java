@@ -59,7 +59,7 @@ class SuspendTest
         {
             final Carrier self = (Carrier)Thread.currentThread();
             self.current = g;
-            g.sig = G.SIG_UNWIND;
+            self.sig = G.SIG_UNWIND;
             try
             {
                 Suspend.park();
@@ -81,19 +81,20 @@ class SuspendTest
         final int[] sigs = new int[4];
         final Carrier c = new Carrier(null, () ->
         {
-            ((Carrier)Thread.currentThread()).current = g;
-            g.sig = Tokens.of("yield", "()V");
+            final Carrier self = (Carrier)Thread.currentThread();
+            self.current = g;
+            self.sig = Tokens.of("yield", "()V");
             Suspend.yield();
-            sigs[0] = g.sig; // unwinding
-            g.sig = G.SIG_RESUME;
+            sigs[0] = self.sig; // unwinding
+            self.sig = G.SIG_RESUME;
             Suspend.yield();
-            sigs[1] = g.sig; // rewind over
-            g.sig = Tokens.of("testYield", "()V");
+            sigs[1] = self.sig; // rewind over
+            self.sig = Tokens.of("testYield", "()V");
             Suspend.testYield();
-            sigs[2] = g.sig;
-            g.sig = G.SIG_NONE;
+            sigs[2] = self.sig;
+            self.sig = G.SIG_NONE;
             Suspend.testYield(); // pinned: nothing
-            sigs[3] = g.sig;
+            sigs[3] = self.sig;
         }, "test-carrier", 0);
         c.start();
         join(c);
