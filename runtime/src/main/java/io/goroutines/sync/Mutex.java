@@ -2,6 +2,7 @@ package io.goroutines.sync;
 
 import io.goroutines.annotation.Goroutine;
 import io.goroutines.internal.sched.RtLock;
+import io.goroutines.internal.sched.Sched;
 import io.goroutines.internal.sched.WaitQueue;
 import io.goroutines.internal.sched.Waiter;
 
@@ -57,9 +58,10 @@ import java.lang.invoke.VarHandle;
  * the queue and done before it runs, so it cannot be cancelled while it owns {@code WOKEN}; it
  * gives {@code WOKEN} up when it takes the mutex or requeues.
  *
- * <p>Rejected: active spinning before queueing, as Go does on multicore machines: with pinned
- * goroutines and plain threads a spinner burns a carrier the holder may need; the {@link RtLock}
- * guarding the queues already spins briefly. A waiter count in the state: it would have to be repaired by
+ * <p>Before queueing, a contender spins as Go's does ({@code Sched.canSpin}: at most 4 times 30
+ * pauses, on a multicore machine, while another P runs and this P's run queue is empty), taking
+ * the mutex if it is freed meanwhile; unlike Go's spinner it does not set {@code WOKEN}, which here
+ * stands only for a woken waiter out of the queue. A waiter count in the state: it would have to be repaired by
  * every waiter that gives up, which the single bit recomputed from the queues avoids.
  *
  * <p>Invariants (the first three checked by {@link #invariantsLocked()} under {@code -ea}):
@@ -218,11 +220,19 @@ public final class Mutex
     {
         boolean awoke = false; // we were woken in normal mode and own WOKEN
         long waitStartNs = 0L; // meaningful once awoke
+        int spins = 0;
         for (;;)
         {
             if (barge(awoke))
             {
                 return;
+            }
+            // Go's active spinning: held in normal mode by someone who may let go within microseconds
+            if ((state & (LOCKED | STARVING)) == LOCKED && Sched.canSpin(spins))
+            {
+                Sched.doSpin();
+                spins++;
+                continue;
             }
             final MutexWaiter w = acquireOrQueue(awoke, waitStartNs);
             if (null == w)

@@ -341,6 +341,53 @@ public final class Sched
         return Holder.INSTANCE;
     }
 
+    /** Go's active_spin: how many times a sync primitive may spin before it queues. */
+    private static final int ACTIVE_SPIN = 4;
+    /** Go's active_spin_cnt: PAUSE instructions per spin. */
+    private static final int ACTIVE_SPIN_CNT = 30;
+    /** Whether the machine has more than one CPU (Go's ncpu > 1), read once. */
+    private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
+
+    /**
+     * Go's {@code sync_runtime_canSpin}: whether a contended sync primitive may spin once more
+     * ({@code iter} spins done) before it queues. Spinning pays only when the holder runs on another
+     * CPU and will release soon, and this carrier has nothing better to do: a multicore machine, at
+     * least one other P running (not idle, not looking for work), and no goroutine waiting in this
+     * P's run queue. At most {@value #ACTIVE_SPIN} spins of {@value #ACTIVE_SPIN_CNT} pauses each,
+     * a few microseconds, so a plain thread or a pinned goroutine spins no longer than that either.
+     *
+     * @param iter spins done so far
+     * @return whether to spin ({@link #doSpin()}) rather than queue
+     */
+    public static boolean canSpin(final int iter)
+    {
+        if (iter >= ACTIVE_SPIN || !MULTICORE)
+        {
+            return false;
+        }
+        final Carrier c = Carrier.here();
+        if (null == c)
+        {
+            return true; // a plain thread: no run queue here to serve (and no scheduler to start)
+        }
+        final Sched s = Holder.INSTANCE;
+        if (s.procs <= s.npidle + s.nmspinning.get() + 1)
+        {
+            return false;
+        }
+        final P p = c.p;
+        return null == p || p.runq.isEmpty();
+    }
+
+    /** Go's {@code sync_runtime_doSpin}: one spin, {@value #ACTIVE_SPIN_CNT} CPU pauses. */
+    public static void doSpin()
+    {
+        for (int i = 0; i < ACTIVE_SPIN_CNT; i++)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
     /** Whether the scheduler runs already (without starting it). */
     public static boolean running()
     {

@@ -766,6 +766,33 @@ class SchedTest
     }
 
     @Test
+    void shouldLetASyncPrimitiveSpinOnlyAsGoDoes() throws InterruptedException
+    {
+        final boolean multicore = Runtime.getRuntime().availableProcessors() > 1;
+        assertEquals(multicore, Sched.canSpin(0), "a plain thread may spin on a multicore machine");
+        assertEquals(multicore, Sched.canSpin(3));
+        assertFalse(Sched.canSpin(4), "at most four spins");
+        final int before = Sched.maxProcs(0);
+        try
+        {
+            Sched.maxProcs(1);
+            final AtomicReference<Boolean> spun = new AtomicReference<>();
+            final CountDownLatch done = new CountDownLatch(1);
+            Go.go(() ->
+            {
+                spun.set(Sched.canSpin(0));
+                done.countDown();
+            });
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+            assertEquals(Boolean.FALSE, spun.get(), "a goroutine alone on the only P: nobody else could let go");
+        }
+        finally
+        {
+            Sched.maxProcs(before);
+        }
+    }
+
+    @Test
     void shouldRunMainAsGoroutineOne()
     {
         final AtomicReference<G> main = new AtomicReference<>();
