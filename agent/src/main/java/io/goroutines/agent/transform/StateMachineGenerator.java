@@ -31,7 +31,7 @@ import org.objectweb.asm.tree.analysis.BasicValue;
  * a rewrite adds decides whether a rewritten call chain inlines as the original one does. Call sites
  * whose saved values have the same types (the same live locals, operand stack and saved arguments:
  * a <em>layout</em>) share one save block and one restore block; each site adds only its fast path
- * (arm, call, check: three static calls to tiny {@code G} helpers that the JIT inlines), a stub that
+ * (arm, call, check: a store and a load of the carrier's signal word), a stub that
  * records its site id and jumps to the save block, and a tail that pushes its call's arguments and
  * jumps back to the call. In a method whose sites all look alike (a dispatcher calling one of many
  * methods with the same locals live) the added code no longer grows with a save and a restore per
