@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * The monitor thread (Go's sysmon). Each pass it looks at every P:
  * <ul>
  *   <li><b>RUNNING</b> with the same {@code schedTick} for a whole time slice: the same goroutine
- *       (or a runnext chain inheriting its slice) ran all along; its {@link G#preempt} flag is set,
+ *       (or a runnext chain inheriting its slice) ran all along; its carrier's {@link Carrier#preempt} flag is set,
  *       and rewritten code yields at its next loop back-edge. A goroutine that is still running a
  *       whole slice after that (two in all) is a runaway, in code that was not rewritten and so has
  *       no preemption point: its P is replaced ({@link Sched#replaceRunaway(P)}), so that the others
