@@ -89,6 +89,9 @@ final class P
      * no atomic), read racily by the metrics; added to the scheduler's count when the P is destroyed.
      */
     long parks;
+    /** The next goroutine id of this P's batch, and the end of the batch (Go's goidcache). Owner only. */
+    long goidNext;
+    long goidEnd;
 
     // The monitor's bookkeeping (monitor thread only), as Go's sysmontick.
     /** Last schedTick seen. */

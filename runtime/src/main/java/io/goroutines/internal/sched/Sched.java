@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -117,6 +118,8 @@ public final class Sched
 
     /** Passes over the Ps when stealing, Go's stealTries. */
     private static final int STEAL_TRIES = 4;
+    /** Goroutine ids a P takes from the shared counter at a time, Go's _GoidCacheBatch. */
+    private static final int GOID_BATCH = 16;
     /** Every this many ticks a P takes from the global queue first, Go's 61. */
     private static final int GLOBAL_TICK = 61;
     /**
@@ -165,7 +168,7 @@ public final class Sched
     /** Carriers spinning (looking for work while holding a P), Go's nmspinning. */
     final AtomicInteger nmspinning = new AtomicInteger();
     /** Live goroutines (main included). */
-    private final AtomicInteger live = new AtomicInteger();
+    private final LongAdder live = new LongAdder(); // striped: every spawn and exit counts, from every carrier
     /** Every goroutine that has not ended, weakly (dumps, deadlock and leak reports). */
     final AllGs allgs = new AllGs();
     /** A coarse clock for wait times: {@code nanoTime} as of the monitor's last pass. */
@@ -431,7 +434,7 @@ public final class Sched
      */
     G spawn(final Task task, final boolean armed)
     {
-        final G g = new G(nextId.getAndIncrement(), task);
+        final G g = new G(newId(), task);
         g.armedRoot = armed;
         final G parent = G.current();
         g.parentId = null == parent ? 0 : parent.id;
@@ -440,9 +443,33 @@ public final class Sched
         {
             Events.start(g);
         }
-        live.incrementAndGet();
+        live.increment();
         ready(g, true);
         return g;
+    }
+
+    /**
+     * A new goroutine id. A carrier holding a P takes it from that P's batch of {@value #GOID_BATCH}
+     * (Go's goidcache): a shared counter bumped at every spawn was a cache line that carriers
+     * spawning at the same time handed back and forth. Ids are unique, not in spawn order across Ps.
+     */
+    private long newId()
+    {
+        final Thread t = Thread.currentThread();
+        if (t instanceof Carrier)
+        {
+            final P p = ((Carrier)t).p;
+            if (null != p)
+            {
+                if (p.goidNext == p.goidEnd)
+                {
+                    p.goidNext = nextId.getAndAdd(GOID_BATCH);
+                    p.goidEnd = p.goidNext + GOID_BATCH;
+                }
+                return p.goidNext++;
+            }
+        }
+        return nextId.getAndIncrement();
     }
 
     /**
@@ -477,7 +504,7 @@ public final class Sched
     /** Live goroutines (the monitor's view). */
     int liveCount()
     {
-        return live.get();
+        return (int)live.sum();
     }
 
     /**
@@ -486,7 +513,7 @@ public final class Sched
      */
     void leaked(final GRecord r)
     {
-        live.decrementAndGet();
+        live.decrement();
         leaked.incrementAndGet();
         Leaks.report(r);
     }
@@ -494,7 +521,7 @@ public final class Sched
     /** Live goroutines, the main goroutine included. */
     public static int numGoroutine()
     {
-        return get().live.get();
+        return get().liveCount();
     }
 
     /**
@@ -690,7 +717,7 @@ public final class Sched
         {
             Events.start(g);
         }
-        sched.live.incrementAndGet();
+        sched.live.increment();
         sched.ready(g, false);
         boolean interrupted = false;
         while (0 == outcome.get())
@@ -1808,7 +1835,7 @@ public final class Sched
         {
             Events.end(g); // before the count drops: whoever sees the count sees the event recorded
         }
-        live.decrementAndGet();
+        live.decrement();
         final Consumer<Throwable> onExit = g.onExit;
         g.onExit = null;
         try

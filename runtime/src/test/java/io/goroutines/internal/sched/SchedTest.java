@@ -189,11 +189,19 @@ class SchedTest
         final AtomicIntegerArray runs = new AtomicIntegerArray(n);
         final CountDownLatch done = new CountDownLatch(n);
         final Set<Long> ids = ConcurrentHashMap.newKeySet();
-        for (int i = 0; i < n; i++)
+        // half are spawned by this plain thread (ids from the shared counter), and each of those spawns
+        // one more from its carrier (ids from its P's batch): the two kinds must not collide
+        for (int i = 0; i < n; i += 2)
         {
             final int k = i;
             Go.go(() ->
             {
+                Go.go(() ->
+                {
+                    runs.incrementAndGet(k + 1);
+                    ids.add(G.current().id);
+                    done.countDown();
+                });
                 runs.incrementAndGet(k);
                 ids.add(G.current().id);
                 done.countDown();
