@@ -3,8 +3,8 @@ package io.goroutines.internal.sched;
 import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -38,8 +38,8 @@ final class AllGs
     private final ReferenceQueue<G> collected = new ReferenceQueue<>();
     /** One sweeper at a time. */
     private final Object sweepLock = new Object();
-    /** Registrations so far. */
-    private final AtomicLong registered = new AtomicLong();
+    /** Registrations so far; striped, since every goroutine's first park counts here, from every carrier. */
+    private final LongAdder registered = new LongAdder();
     /** Registrations at the last sweep. Guarded by sweepLock. */
     private long registeredAtSweep;
 
@@ -60,14 +60,14 @@ final class AllGs
             r.next = head;
         }
         while (!heads.compareAndSet(s, head, r));
-        registered.getAndIncrement();
+        registered.increment();
         return r;
     }
 
     /** Whether enough goroutines were started since the last sweep to make one worth it. */
     boolean sweepDue(final int live)
     {
-        final long since = registered.get() - registeredAtSweep;
+        final long since = registered.sum() - registeredAtSweep;
         return since > Math.max(MIN_SWEEP_STARTS, 2L * live);
     }
 
@@ -76,7 +76,7 @@ final class AllGs
     {
         synchronized (sweepLock)
         {
-            registeredAtSweep = registered.get();
+            registeredAtSweep = registered.sum();
             for (int s = 0; s < STRIPES; s++)
             {
                 GRecord head = heads.get(s);
