@@ -22,19 +22,22 @@ import java.lang.invoke.VarHandle;
  * </pre>
  * <ul>
  *   <li>{@code LOCKED}: somebody holds the mutex;</li>
- *   <li>{@code WOKEN}: a waiter was woken in normal mode and is on its way to compete, so an
- *       unlock need not wake another (Go's {@code mutexWoken});</li>
+ *   <li>{@code WOKEN}: a waiter was woken in normal mode and is on its way to compete, or a spinner
+ *       will take the mutex, so an unlock need not wake another (Go's {@code mutexWoken});</li>
  *   <li>{@code STARVING}: starvation mode, unlock hands the mutex straight to the oldest waiter;</li>
  *   <li>{@code WAITERS}: a waiter is queued, so unlock must look at the queues. Go counts waiters in
  *       the state; one bit is enough here, because everything behind it is read under the lock.</li>
  * </ul>
  * Uncontended, {@code lock} is one CAS {@code 0 -> LOCKED} and {@code unlock} one CAS
- * {@code LOCKED -> 0}: no allocation and no lock taken. Everything else (queueing, waking, the
+ * {@code LOCKED -> 0}: no allocation and no lock taken; nor does an unlock while {@code WOKEN} is
+ * set in normal mode, which only clears {@code LOCKED}. Everything else (queueing, waking, the
  * mode switches) happens under a small private lock that guards two {@link WaitQueue}s, and is
- * still written to {@code state} by CAS, because the fast paths and barging newcomers change it
- * without that lock; but only between exactly {@code 0} and {@code LOCKED}, or from unlocked to
- * locked, so a holder of the lock that sees {@code LOCKED} together with another bit knows nobody
- * else can change the state under it.
+ * still written to {@code state} by CAS, because the fast paths, barging newcomers and spinners change it
+ * without that lock; but only between exactly {@code 0} and {@code LOCKED}, from unlocked to
+ * locked, from locked to unlocked with {@code WOKEN} set, or (a spinner) by adding {@code WOKEN} to
+ * {@code LOCKED | WAITERS}, so a holder of the
+ * lock that sees {@code LOCKED | STARVING} knows nobody else can change the state under it, and
+ * one that sees {@code LOCKED | WAITERS} retries its CAS if a spinner or an unlock came first.
  *
  * <p><b>Normal mode</b>: waiters queue in FIFO order, but a woken waiter does not own the mutex: it
  * competes with newcomers, which are already running and usually win. A woken waiter that loses
@@ -60,16 +63,19 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Before queueing, a contender spins as Go's does ({@code Sched.canSpin}: at most 4 times 30
  * pauses, on a multicore machine, while another P runs and this P's run queue is empty), taking
- * the mutex if it is freed meanwhile; unlike Go's spinner it does not set {@code WOKEN}, which here
- * stands only for a woken waiter out of the queue. A waiter count in the state: it would have to be repaired by
- * every waiter that gives up, which the single bit recomputed from the queues avoids.
+ * the mutex if it is freed meanwhile. As Go's spinner does, it sets {@code WOKEN} when waiters are
+ * queued and none is woken, so that an unlock in the meantime wakes nobody (a woken waiter would only
+ * lose to the spinner and requeue); it gives {@code WOKEN} up when it takes the mutex or queues.
+ * A woken waiter spins again (the count starts over) before it requeues. Go counts waiters in the
+ * state; a count would have to be repaired by every waiter that gives up, which the single bit
+ * recomputed from the queues avoids.
  *
  * <p>Invariants (the first three checked by {@link #invariantsLocked()} under {@code -ea}):
  * <ul>
  *   <li>{@code STARVING} implies {@code LOCKED};</li>
  *   <li>{@code STARVING} and {@code WOKEN} are never both set;</li>
  *   <li>a queued waiter implies {@code WAITERS};</li>
- *   <li>at most one woken waiter exists: the one {@code WOKEN} stands for.</li>
+ *   <li>{@code WOKEN} has one owner: a woken waiter or a spinner.</li>
  * </ul>
  */
 public final class Mutex
@@ -177,11 +183,33 @@ public final class Mutex
     {
         if (!STATE.compareAndSet(this, LOCKED, 0)) // the uncontended case: one CAS
         {
-            final Waiter w = unlockSlow();
-            if (null != w)
+            unlockContended();
+        }
+    }
+
+    /**
+     * An unlock that found another bit set. With {@code WOKEN} in normal mode a spinner or a woken
+     * waiter will take the mutex and nobody is to be woken: it just unlocks, without the lock (Go's
+     * {@code unlockSlow} returns at once there too). Otherwise {@link #unlockSlow()} decides.
+     */
+    private void unlockContended()
+    {
+        for (;;)
+        {
+            final int s = state;
+            if ((s & (LOCKED | WOKEN | STARVING)) != (LOCKED | WOKEN))
             {
-                w.wake();
+                break;
             }
+            if (STATE.compareAndSet(this, s, s & ~LOCKED))
+            {
+                return;
+            }
+        }
+        final Waiter w = unlockSlow();
+        if (null != w)
+        {
+            w.wake();
         }
     }
 
@@ -218,23 +246,31 @@ public final class Mutex
     @Goroutine
     private void lockSlow()
     {
-        boolean awoke = false; // we were woken in normal mode and own WOKEN
+        boolean woken = false; // we own WOKEN: set while spinning, or given by the unlock that woke us
+        boolean awoke = false; // we were woken from a queue: requeue at the front, on the starvation clock
         long waitStartNs = 0L; // meaningful once awoke
         int spins = 0;
         for (;;)
         {
-            if (barge(awoke))
+            if (barge(woken))
             {
                 return;
             }
             // Go's active spinning: held in normal mode by someone who may let go within microseconds
-            if ((state & (LOCKED | STARVING)) == LOCKED && Sched.canSpin(spins))
+            final int s = state;
+            if ((s & (LOCKED | STARVING)) == LOCKED && Sched.canSpin(spins))
             {
+                // as Go's: with waiters queued and none woken, tell unlock not to wake one, since
+                // this spinner will take the mutex (a woken waiter would only lose and requeue)
+                if (!woken && (s & (WOKEN | WAITERS)) == WAITERS && STATE.compareAndSet(this, s, s | WOKEN))
+                {
+                    woken = true;
+                }
                 Sched.doSpin();
                 spins++;
                 continue;
             }
-            final MutexWaiter w = acquireOrQueue(awoke, waitStartNs);
+            final MutexWaiter w = acquireOrQueue(woken, awoke, waitStartNs);
             if (null == w)
             {
                 return;
@@ -244,18 +280,20 @@ public final class Mutex
             {
                 return;
             }
+            woken = true; // the unlock that woke us set WOKEN for us
             awoke = true;
             waitStartNs = w.waitStartNs;
+            spins = 0; // a woken waiter spins again before it requeues, as Go's does
         }
     }
 
     /**
      * Takes the mutex without the lock when it is free (a free mutex is never starving).
      *
-     * @param awoke whether the caller owns {@code WOKEN}, which it then clears
+     * @param woken whether the caller owns {@code WOKEN}, which it then clears
      * @return true when the caller now holds the mutex
      */
-    private boolean barge(final boolean awoke)
+    private boolean barge(final boolean woken)
     {
         for (;;)
         {
@@ -264,8 +302,8 @@ public final class Mutex
             {
                 return false;
             }
-            assert !awoke || 0 != (s & WOKEN) : "mutex: woken waiter without WOKEN";
-            if (STATE.compareAndSet(this, s, awoke ? (s | LOCKED) & ~WOKEN : s | LOCKED))
+            assert !woken || 0 != (s & WOKEN) : "mutex: WOKEN taken by its owner";
+            if (STATE.compareAndSet(this, s, woken ? (s | LOCKED) & ~WOKEN : s | LOCKED))
             {
                 return true;
             }
@@ -276,11 +314,12 @@ public final class Mutex
      * Under the lock: takes the mutex if it was freed meanwhile, else queues a waiter (a woken one at
      * the front, switching to starvation mode when it has waited over the threshold).
      *
-     * @param awoke       whether the caller owns {@code WOKEN}, which it gives up either way
+     * @param woken       whether the caller owns {@code WOKEN}, which it gives up either way
+     * @param awoke       whether the caller was woken from a queue (else it queues for the first time)
      * @param waitStartNs when the caller first queued, if {@code awoke}
      * @return the queued waiter, or null when the caller now holds the mutex
      */
-    private MutexWaiter acquireOrQueue(final boolean awoke, final long waitStartNs)
+    private MutexWaiter acquireOrQueue(final boolean woken, final boolean awoke, final long waitStartNs)
     {
         lock.lock();
         try
@@ -290,7 +329,7 @@ public final class Mutex
                 final int s = state;
                 if (0 == (s & LOCKED))
                 {
-                    if (STATE.compareAndSet(this, s, awoke ? (s | LOCKED) & ~WOKEN : s | LOCKED))
+                    if (STATE.compareAndSet(this, s, woken ? (s | LOCKED) & ~WOKEN : s | LOCKED))
                     {
                         return null;
                     }
@@ -299,7 +338,7 @@ public final class Mutex
                 final long nowNs = System.nanoTime();
                 final boolean starving = awoke && nowNs - waitStartNs > STARVATION_THRESHOLD_NS;
                 int n = s | WAITERS;
-                if (awoke)
+                if (woken)
                 {
                     n &= ~WOKEN;
                 }
@@ -307,7 +346,7 @@ public final class Mutex
                 {
                     n |= STARVING;
                 }
-                // Fails only when the holder's fast unlock (state exactly LOCKED) came first.
+                // Fails when the holder's fast unlock (state exactly LOCKED) or a spinner's WOKEN came first.
                 if (STATE.compareAndSet(this, s, n))
                 {
                     final MutexWaiter w = new MutexWaiter(awoke ? waitStartNs : nowNs);
@@ -397,15 +436,19 @@ public final class Mutex
                     }
                     continue;
                 }
-                // LOCKED and WAITERS are set: no one can change the state without the lock.
-                final MutexWaiter w = (MutexWaiter)(requeued.isEmpty() ? waiters : requeued).poll();
                 final boolean last = 1 == queued;
                 if (0 != (s & STARVING))
                 {
-                    return handOffLocked(w, last);
+                    // LOCKED, STARVING, WAITERS: no one can change the state without the lock
+                    return handOffLocked((MutexWaiter)(requeued.isEmpty() ? waiters : requeued).poll(), last);
                 }
-                final boolean cas = STATE.compareAndSet(this, s, (s & ~(LOCKED | WAITERS)) | WOKEN | (last ? 0 : WAITERS));
-                assert cas : "mutex: state changed under the lock";
+                // A spinner may set WOKEN meanwhile (it will take the mutex): then look again, and
+                // take the waiter from its queue only once the CAS that wakes it succeeded.
+                if (!STATE.compareAndSet(this, s, (s & ~(LOCKED | WAITERS)) | WOKEN | (last ? 0 : WAITERS)))
+                {
+                    continue;
+                }
+                final Waiter w = (requeued.isEmpty() ? waiters : requeued).poll();
                 w.complete();
                 assert invariantsLocked();
                 return w;
