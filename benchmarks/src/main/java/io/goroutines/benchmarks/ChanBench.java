@@ -80,7 +80,7 @@ public class ChanBench
     /** Sends, then receives, per block (Go's C). */
     static final int BLOCK_HALF = 100;
     /** Polls per invocation of the Nonblocking benchmarks. */
-    static final int POLLS = 100_000;
+    static final int POLLS = 10_000_000;
     /** The element sent. */
     static final Integer ONE = 1;
     /** The element that tells a ProdCons consumer to stop (Go's {@code myc <- 0}). */

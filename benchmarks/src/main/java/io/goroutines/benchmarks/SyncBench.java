@@ -60,9 +60,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SyncBench
 {
     /** Lock/unlock pairs per invocation. */
-    static final int MUTEX_OPS = 100_000;
+    static final int MUTEX_OPS = 1_000_000;
     /** add(1)/done() pairs per invocation. */
-    static final int ADD_DONE_OPS = 100_000;
+    static final int ADD_DONE_OPS = 1_000_000;
     /** Waits (each with a spawn) per invocation of the Wait benchmarks. */
     static final int WAIT_OPS = 20_000;
 
