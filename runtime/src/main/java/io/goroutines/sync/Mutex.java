@@ -32,12 +32,12 @@ import java.lang.invoke.VarHandle;
  * {@code LOCKED -> 0}: no allocation and no lock taken; nor does an unlock while {@code WOKEN} is
  * set in normal mode, which only clears {@code LOCKED}. Everything else (queueing, waking, the
  * mode switches) happens under a small private lock that guards two {@link WaitQueue}s, and is
- * still written to {@code state} by CAS, because the fast paths, barging newcomers and spinners change it
- * without that lock; but only between exactly {@code 0} and {@code LOCKED}, from unlocked to
- * locked, from locked to unlocked with {@code WOKEN} set, or (a spinner) by adding {@code WOKEN} to
- * {@code LOCKED | WAITERS}, so a holder of the
- * lock that sees {@code LOCKED | STARVING} knows nobody else can change the state under it, and
- * one that sees {@code LOCKED | WAITERS} retries its CAS if a spinner or an unlock came first.
+ * still written to {@code state} by CAS, because the fast paths, barging newcomers and spinners
+ * change it without that lock; but only between exactly {@code 0} and {@code LOCKED}, from unlocked
+ * to locked, from locked to unlocked with {@code WOKEN} set, or (a spinner) by adding {@code WOKEN}
+ * to {@code LOCKED | WAITERS}. So a holder of the lock that sees {@code LOCKED | STARVING} knows
+ * nobody else can change the state under it, and one that sees {@code LOCKED | WAITERS} retries its
+ * CAS if a spinner or an unlock came first.
  *
  * <p><b>Normal mode</b>: waiters queue in FIFO order, but a woken waiter does not own the mutex: it
  * competes with newcomers, which are already running and usually win. A woken waiter that loses
