@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * buffered one), after Go's runtime/chan_test.go. Each invocation starts its parties from the JMH thread
  * and waits for them ({@link Parties}); "procs" is the number of Ps (goroutines) or of the virtual-thread
  * scheduler's carriers, both the CPU count by default. Go's figures: Go 1.19.8 on 2 vCPUs, GOMAXPROCS=2
- * (GO-SEMANTICS.md, section 3.3).
+ * (GO-SEMANTICS.md, section 3.3), taken on another day, only a guide to the table's scale;
+ * {@code benchmarks/run-vs-go} runs Go's own benchmarks in the same command and gives the ratios.
  * <table>
  *   <caption>The benchmarks</caption>
  *   <tr><th>methods</th><th>Go benchmark</th><th>what runs</th><th>score: time per</th><th>Go</th></tr>

@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@link Select} on goroutines, after Go's runtime/chan_test.go. Each invocation starts its goroutines
  * from the JMH thread and waits for them ({@link Parties}); "procs" is the number of Ps, the CPU count by
- * default. Go's figures: Go 1.19.8 on 2 vCPUs, GOMAXPROCS=2 (GO-SEMANTICS.md, section 3.3).
+ * default. Go's figures: Go 1.19.8 on 2 vCPUs, GOMAXPROCS=2 (GO-SEMANTICS.md, section 3.3),
+ * taken on another day, only a guide to the table's scale; {@code benchmarks/run-vs-go} runs Go's own
+ * benchmarks in the same command and gives the ratios.
  * <table>
  *   <caption>The benchmarks</caption>
  *   <tr><th>method</th><th>Go benchmark</th><th>what runs</th><th>score: time per</th><th>Go</th></tr>

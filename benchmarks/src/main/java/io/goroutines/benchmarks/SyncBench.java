@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * parties from the JMH thread and waits for them ({@link Parties}); "procs" is the number of Ps
  * (goroutines) or of the virtual-thread scheduler's carriers, both the CPU count by default. As in Go's
  * {@code b.RunParallel}, the operations are split between the parties and the score is wall-clock time
- * over their number. Go's figures: Go 1.19.8 on 2 vCPUs, GOMAXPROCS=2 (GO-SEMANTICS.md, section 3.3).
+ * over their number. Go's figures: Go 1.19.8 on 2 vCPUs, GOMAXPROCS=2 (GO-SEMANTICS.md, section 3.3),
+ * taken on another day, only a guide to the table's scale; {@code benchmarks/run-vs-go} runs Go's own
+ * benchmarks in the same command and gives the ratios.
  * <table>
  *   <caption>The benchmarks</caption>
  *   <tr><th>methods</th><th>Go benchmark</th><th>what each party does per operation</th><th>Go</th></tr>

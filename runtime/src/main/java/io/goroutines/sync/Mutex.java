@@ -302,7 +302,7 @@ public final class Mutex
             {
                 return false;
             }
-            assert !woken || 0 != (s & WOKEN) : "mutex: WOKEN taken by its owner";
+            assert !woken || 0 != (s & WOKEN) : "mutex: the owner of WOKEN finds it clear";
             if (STATE.compareAndSet(this, s, woken ? (s | LOCKED) & ~WOKEN : s | LOCKED))
             {
                 return true;

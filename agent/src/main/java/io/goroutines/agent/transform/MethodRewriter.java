@@ -112,12 +112,6 @@ final class MethodRewriter
     /** Whether to keep the original code as the path of a plain frame ({@link PlainCopy}). */
     private final boolean plainCopy;
 
-    MethodRewriter(final ClassNode owner, final MethodNode method, final TypeHierarchy hierarchy,
-        final Predicate<MethodInsnNode> suspendableCall, final TransformConfig config, final int[] tokens)
-    {
-        this(owner, method, hierarchy, suspendableCall, config, tokens, true);
-    }
-
     /**
      * @param plainCopy whether a frame entered from plain code runs a copy of the original code
      *                  ({@link PlainCopy}); false runs it through the rewritten body with a null

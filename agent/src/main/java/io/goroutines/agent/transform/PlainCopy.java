@@ -104,5 +104,4 @@ final class PlainCopy
         c.maxStack = m.maxStack;
         return c;
     }
-
 }
