@@ -89,10 +89,12 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private static final AtomicLong LOCK_ORDERS = new AtomicLong();
     /** Access to {@link #lockOrder}. */
     private static final VarHandle LOCK_ORDER;
-    /** Release stores to {@link #count} and acquire loads of it, for the lock-free checks. */
-    private static final VarHandle COUNT;
-    /** Release stores to {@link #closed} and acquire loads of it, for the lock-free checks. */
-    private static final VarHandle CLOSED_FLAG;
+    /** Release stores to {@link #ready} and acquire loads of it, for the lock-free checks. */
+    private static final VarHandle READY;
+    /** {@link #ready}'s bit: a receive would not wait (an element buffered, a sender waiting, or closed). */
+    private static final int RECV_READY = 1;
+    /** {@link #ready}'s bit: a send would not wait (room in the buffer, a receiver waiting, or closed). */
+    private static final int SEND_READY = 2;
 
     static
     {
@@ -100,8 +102,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             LOCK_ORDER = lookup.findVarHandle(Chan.class, "lockOrder", long.class);
-            COUNT = lookup.findVarHandle(Chan.class, "count", int.class);
-            CLOSED_FLAG = lookup.findVarHandle(Chan.class, "closed", boolean.class);
+            READY = lookup.findVarHandle(Chan.class, "ready", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -119,10 +120,21 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private final WaitQueue sendq = new WaitQueue();
     /** Index of the oldest buffered element. */
     private int recvx;
-    /** Number of buffered elements. Written under the lock with release stores (see {@link #recvSurelyBlocks()}). */
+    /** Number of buffered elements. */
     private int count;
-    /** Whether close was called. Written under the lock with a release store. */
+    /** Whether close was called. */
     private boolean closed;
+    /**
+     * {@link #RECV_READY} and {@link #SEND_READY}, for the lock-free checks ({@link #recvSurelyBlocks()},
+     * {@link #sendSurelyBlocks()}): one acquire load answers what would take three (the capacity, a
+     * queue's head or the count, and the closed flag). Invariant: a clear bit means that side would
+     * wait. A step that makes a side ready sets its bit ({@link #markReady}) before anything else can
+     * see the step's effect. Bits are cleared ({@link #refreshReadyLocked()}) when the buffer becomes
+     * full or empty, and by a non-blocking operation that found, under the lock, that it would wait;
+     * not when a queue empties. So a set bit may be stale, which only sends the next non-blocking
+     * operation to the lock.
+     */
+    private int ready;
     /** Unique rank in which selects lock channels, 0 until the channel is first used in a select. */
     private volatile long lockOrder;
     /** Whether this is {@link #NEVER}: Go's nil channel, on which nothing ever happens. */
@@ -169,6 +181,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         this.buf = 0 == capacity ? NO_BUFFER : new Object[capacity];
         this.never = never;
         this.timer = timer;
+        this.ready = 0 == capacity ? 0 : SEND_READY;
     }
 
     /** An unbuffered channel: every send waits for its receiver. */
@@ -254,6 +267,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             {
                 w = new Sudog(v, SEND_REASON);
                 sendq.add(w);
+                markReady(RECV_READY);
                 assert invariantsLocked();
             }
         }
@@ -309,6 +323,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             {
                 if (count == buf.length)
                 {
+                    refreshReadyLocked();
                     return false;
                 }
                 bufferLocked(v);
@@ -372,6 +387,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
                 v = null;
                 w = new Sudog(null, RECV_REASON);
                 recvq.add(w);
+                markReady(SEND_READY);
                 assert invariantsLocked();
             }
         }
@@ -445,7 +461,12 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
                 {
                     return new Received<>((T)unbufferLocked(), true);
                 }
-                return closed ? (Received<T>)CLOSED : null;
+                if (closed)
+                {
+                    return (Received<T>)CLOSED;
+                }
+                refreshReadyLocked();
+                return null;
             }
             v = takeFromSenderLocked(sender);
         }
@@ -485,7 +506,8 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             {
                 throw new IllegalStateException("close of closed channel");
             }
-            CLOSED_FLAG.setRelease(this, true);
+            closed = true;
+            markReady(RECV_READY | SEND_READY); // before any waiter below can see that it was woken by the close
             // Receivers get (null, false); senders fail with "send on closed channel" (their value was
             // never delivered, so the reference is dropped). Selects that committed elsewhere are skipped.
             for (Sudog s = pollReceiverLocked(); null != s; s = pollReceiverLocked())
@@ -633,7 +655,12 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         {
             return unbufferLocked();
         }
-        return closed ? CLOSED_MARK : null;
+        if (closed)
+        {
+            return CLOSED_MARK;
+        }
+        refreshReadyLocked();
+        return null;
     }
 
     /**
@@ -657,6 +684,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             bufferLocked(v);
             return true;
         }
+        refreshReadyLocked();
         return false;
     }
 
@@ -670,6 +698,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     void enqueueLocked(final SelectEntry s)
     {
         (s.isSend ? sendq : recvq).add(s);
+        markReady(s.isSend ? RECV_READY : SEND_READY);
     }
 
     /** Removes a waiter of a select case if it is still queued; lock held. */
@@ -731,7 +760,14 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             tail -= buf.length;
         }
         buf[tail] = v;
-        COUNT.setRelease(this, count + 1);
+        if (++count == buf.length)
+        {
+            refreshReadyLocked(); // full: the send side is clear now, unless a select waits to receive
+        }
+        else
+        {
+            markReady(RECV_READY);
+        }
         assert invariantsLocked();
     }
 
@@ -741,7 +777,14 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         final Object v = buf[recvx];
         buf[recvx] = null;
         recvx = next(recvx);
-        COUNT.setRelease(this, count - 1);
+        if (0 == --count)
+        {
+            refreshReadyLocked(); // empty: the receive side is clear now, unless a sender waits or closed
+        }
+        else
+        {
+            markReady(SEND_READY);
+        }
         assert invariantsLocked();
         return v;
     }
@@ -764,30 +807,49 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
 
     /**
      * Go's lock-free check before a non-blocking receive ({@code chanrecv} with {@code !block}):
-     * true when a receive would have had to wait at some moment during this call, so a
-     * non-blocking receive may fail without taking the lock. Empty (no buffered element, no waiting
-     * sender) is read first, then open: a channel never reopens, so both held at the moment of the
-     * first read. False means "take the lock and look": a stale select entry counts as a sender.
+     * true when a receive would have had to wait at the moment of the one load of {@link #ready},
+     * so a non-blocking receive may fail without taking the lock. False means "take the lock and
+     * look": a stale select entry counts as a sender.
      */
     boolean recvSurelyBlocks()
     {
-        final boolean empty = 0 == buf.length ? sendq.surelyEmpty() : 0 == (int)COUNT.getAcquire(this);
-        return empty && !(boolean)CLOSED_FLAG.getAcquire(this);
+        return 0 == ((int)READY.getAcquire(this) & RECV_READY);
     }
 
     /**
      * Go's lock-free check before a non-blocking send ({@code chansend} with {@code !block}): true when
-     * the channel is open and a send would have had to wait. Open is read first, then full (no
-     * room, no waiting receiver); after a close no send fills the buffer, so a channel full after
-     * the close was full, and open, just before it (Go's argument).
+     * the channel is open and a send would have had to wait, at the moment of the one load of
+     * {@link #ready}.
      */
     boolean sendSurelyBlocks()
     {
-        if ((boolean)CLOSED_FLAG.getAcquire(this))
+        return 0 == ((int)READY.getAcquire(this) & SEND_READY);
+    }
+
+    /** Sets {@code bits} in {@link #ready} unless set; lock held, right after the step that made them true. */
+    private void markReady(final int bits)
+    {
+        final int r = ready;
+        if (bits != (r & bits))
         {
-            return false;
+            READY.setRelease(this, r | bits);
         }
-        return 0 == buf.length ? recvq.surelyEmpty() : buf.length == (int)COUNT.getAcquire(this);
+    }
+
+    /**
+     * Stores {@link #ready} as the state now says, clearing stale bits; lock held. Called when the
+     * buffer becomes full or empty, and where a non-blocking operation found under the lock that it
+     * would wait, so that the next one need not take the lock.
+     */
+    private void refreshReadyLocked()
+    {
+        final boolean closed = this.closed;
+        final int r = (closed || count > 0 || !sendq.isEmpty() ? RECV_READY : 0) |
+            (closed || count < buf.length || !recvq.isEmpty() ? SEND_READY : 0);
+        if (r != ready)
+        {
+            READY.setRelease(this, r);
+        }
     }
 
     static IllegalStateException closedSend()
@@ -807,7 +869,9 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             (recvq.isEmpty() || 0 == count || selectHead(recvq)) &&
             (sendq.isEmpty() || count == buf.length || selectHead(sendq)) &&
             (!closed || (recvq.isEmpty() && sendq.isEmpty())) &&
-            count >= 0 && count <= buf.length;
+            count >= 0 && count <= buf.length &&
+            (0 != (ready & RECV_READY) || (!closed && 0 == count && sendq.isEmpty())) &&
+            (0 != (ready & SEND_READY) || (!closed && count == buf.length && recvq.isEmpty()));
     }
 
     private static boolean selectHead(final WaitQueue q)

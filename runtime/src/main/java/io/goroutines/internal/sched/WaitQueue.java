@@ -1,8 +1,5 @@
 package io.goroutines.internal.sched;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * A FIFO of {@link Waiter}s, intrusive and doubly linked, so that an interrupted plain thread can
  * leave from the middle in O(1). Not thread-safe: every method must be called with the owner's lock
@@ -16,22 +13,7 @@ import java.lang.invoke.VarHandle;
  */
 public final class WaitQueue
 {
-    /** Access to {@link #head} for the release stores and the lock-free read. */
-    private static final VarHandle HEAD;
-
-    static
-    {
-        try
-        {
-            HEAD = MethodHandles.lookup().findVarHandle(WaitQueue.class, "head", Waiter.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    /** Oldest waiter. Written with release stores (see {@link #surelyEmpty()}). */
+    /** Oldest waiter. */
     private Waiter head;
     /** Newest waiter. */
     private Waiter tail;
@@ -47,7 +29,7 @@ public final class WaitQueue
         w.next = null;
         if (null == tail)
         {
-            HEAD.setRelease(this, w);
+            head = w;
         }
         else
         {
@@ -98,7 +80,7 @@ public final class WaitQueue
             w.queue = null;
             w.prev = null;
         }
-        HEAD.setRelease(this, null);
+        head = null;
         tail = null;
         size = 0;
         return first;
@@ -116,16 +98,6 @@ public final class WaitQueue
         return null == head;
     }
 
-    /**
-     * Whether the queue was empty at some moment during this call; may be called without the lock.
-     * An acquire load of the head: a caller that reads other state after it sees that state as
-     * recent as the head it read.
-     */
-    public boolean surelyEmpty()
-    {
-        return null == HEAD.getAcquire(this);
-    }
-
     /** Number of waiters. */
     public int size()
     {
@@ -138,7 +110,7 @@ public final class WaitQueue
         final Waiter next = w.next;
         if (null == prev)
         {
-            HEAD.setRelease(this, next);
+            head = next;
         }
         else
         {
