@@ -40,6 +40,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * methods work from goroutines (parking without holding the carrier), from pinned goroutines and
  * from plain threads (blocking the thread).
  *
+ * <p>A non-blocking operation ({@link #trySend}, {@link #tryRecv}, a select's lock-free pass) first
+ * reads one word without the lock, Go's check before {@code chansend}/{@code chanrecv} with
+ * {@code !block}: a bit per side, set by every step that makes the side ready before the step's
+ * effect can be seen, cleared when the buffer fills or empties and by a non-blocking operation that
+ * found under the lock that it would wait. A clear bit means that side would wait, so a poll of an
+ * empty channel is one load; a set bit may be stale and only sends the poll to the lock.
+ *
  * <p>{@link Select} queues one {@link Sudog} per case on each of its channels, all parked under one
  * {@link Selector}. A waker that takes such an entry from a queue must first claim the select (one
  * CAS, Go's {@code selectDone}); an entry whose select already committed elsewhere is dropped and the
@@ -64,7 +71,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>(the three above exempt select entries: a select with a send and a receive case on one
  *       unbuffered channel waits on both sides, as in Go, and never matches itself)</li>
  *   <li>{@code closed} implies both queues are empty;</li>
- *   <li>{@code 0 <= count <= cap}, and exactly the {@code count} slots from {@code recvx} are non-null.</li>
+ *   <li>{@code 0 <= count <= cap}, and exactly the {@code count} slots from {@code recvx} are non-null;</li>
+ *   <li>the receive bit of the readiness word is clear only if a receive would wait (nothing
+ *       buffered, no sender, open); the send bit only if a send would wait.</li>
  * </ul>
  *
  * @param <T> element type; null elements are refused, so {@code recv()} returning null means closed
