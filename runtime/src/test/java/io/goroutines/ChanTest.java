@@ -296,6 +296,46 @@ class ChanTest
     }
 
     @Test
+    void shouldAnswerPollsWithoutTheLockExactlyWhenTheySurelyWait()
+    {
+        // The readiness word: a clear bit must mean "would wait" (else a poll misses a ready
+        // channel), and a bit left set by a waiter that gave up is cleared by the next failed poll
+        // (else every later poll takes the lock).
+        final Chan<Integer> buffered = Chan.make(2);
+        assertTrue(buffered.recvSurelyBlocks(), "empty");
+        assertFalse(buffered.sendSurelyBlocks(), "room");
+        buffered.send(1);
+        assertFalse(buffered.recvSurelyBlocks(), "one buffered");
+        assertFalse(buffered.sendSurelyBlocks(), "room for one more");
+        buffered.send(2);
+        assertTrue(buffered.sendSurelyBlocks(), "full");
+        assertEquals(1, buffered.recv());
+        assertFalse(buffered.sendSurelyBlocks(), "room again");
+        assertEquals(2, buffered.tryRecv().value());
+        assertTrue(buffered.recvSurelyBlocks(), "drained");
+        buffered.close();
+        assertFalse(buffered.recvSurelyBlocks(), "a closed channel's receive does not wait");
+        assertFalse(buffered.sendSurelyBlocks(), "a closed channel's send fails rather than waits");
+
+        final Chan<Integer> unbuffered = Chan.make();
+        assertTrue(unbuffered.recvSurelyBlocks());
+        assertTrue(unbuffered.sendSurelyBlocks());
+        final AtomicReference<Throwable> gaveUp = new AtomicReference<>();
+        final Thread receiver = TestSupport.startCatching(unbuffered::recv, gaveUp);
+        await(() -> 1 == unbuffered.recvWaiting(), "the receiver to wait");
+        assertFalse(unbuffered.sendSurelyBlocks(), "a receiver waits");
+        assertTrue(unbuffered.recvSurelyBlocks(), "no sender waits");
+        receiver.interrupt();
+        join(receiver);
+        assertInstanceOf(CancellationException.class, gaveUp.get());
+        assertFalse(unbuffered.trySend(1), "the receiver gave up");
+        assertTrue(unbuffered.sendSurelyBlocks(), "the failed poll cleared the stale bit");
+        unbuffered.close();
+        assertFalse(unbuffered.recvSurelyBlocks());
+        assertFalse(unbuffered.sendSurelyBlocks());
+    }
+
+    @Test
     void shouldNeverLoseOrDuplicateValuesWhenReceiversAreInterrupted()
     {
         final Chan<Integer> ch = Chan.make();

@@ -179,18 +179,7 @@ class SelectTest
         assertEquals("default", taken.get());
         assertEquals("close of nil channel", assertThrows(IllegalStateException.class, ((Chan<Integer>)never)::close).getMessage());
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread t = new Thread(() ->
-        {
-            try
-            {
-                never.recv();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        t.start();
+        final Thread t = TestSupport.startCatching(never::recv, failure);
         await(() -> Thread.State.WAITING == t.getState(), "the receive to block");
         t.interrupt();
         join(t);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -124,6 +125,27 @@ public final class TestSupport
         });
         threads.add(t);
         t.start();
+    }
+
+    /**
+     * Starts a plain thread that runs {@code body} and records what it threw in {@code thrown}, for a
+     * test to check after {@link #join}.
+     */
+    public static Thread startCatching(final Runnable body, final AtomicReference<Throwable> thrown)
+    {
+        final Thread t = new Thread(() ->
+        {
+            try
+            {
+                body.run();
+            }
+            catch (final Throwable ex)
+            {
+                thrown.set(ex);
+            }
+        });
+        t.start();
+        return t;
     }
 
     /** Waits for a plain thread to end; fails after 20 s. */
