@@ -118,6 +118,12 @@ public final class Sched
 
     /** Passes over the Ps when stealing, Go's stealTries. */
     private static final int STEAL_TRIES = 4;
+    /** Go's active_spin: how many times a sync primitive may spin before it queues. */
+    private static final int ACTIVE_SPIN = 4;
+    /** Go's active_spin_cnt: PAUSE instructions per spin. */
+    private static final int ACTIVE_SPIN_CNT = 30;
+    /** Whether the machine has more than one CPU (Go's ncpu > 1), read once. */
+    private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
     /** Goroutine ids a P takes from the shared counter at a time, Go's _GoidCacheBatch. */
     private static final int GOID_BATCH = 16;
     /** Every this many ticks a P takes from the global queue first, Go's 61. */
@@ -343,13 +349,6 @@ public final class Sched
     {
         return Holder.INSTANCE;
     }
-
-    /** Go's active_spin: how many times a sync primitive may spin before it queues. */
-    private static final int ACTIVE_SPIN = 4;
-    /** Go's active_spin_cnt: PAUSE instructions per spin. */
-    private static final int ACTIVE_SPIN_CNT = 30;
-    /** Whether the machine has more than one CPU (Go's ncpu > 1), read once. */
-    private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
 
     /**
      * Go's {@code sync_runtime_canSpin}: whether a contended sync primitive may spin once more
