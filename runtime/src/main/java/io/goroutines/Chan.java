@@ -146,7 +146,12 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
     private int ready;
     /** Unique rank in which selects lock channels, 0 until the channel is first used in a select. */
     private volatile long lockOrder;
-    /** Whether this is {@link #NEVER}: Go's nil channel, on which nothing ever happens. */
+    /**
+     * Whether this is {@link #NEVER}: Go's nil channel, on which nothing ever happens. Its readiness
+     * word stays clear (nothing is buffered or queued on it: a send or receive blocks before it reaches
+     * the queues, a select leaves it out, and it cannot be closed), so lock-free checks find that it
+     * surely blocks without testing this flag.
+     */
     final boolean never;
     /** The timer or ticker of a timer channel ({@link TimerChannels}), else null. */
     final TimerChannels.Hook timer;

@@ -271,10 +271,11 @@ public final class Select
         {
             return null;
         }
-        if (DEFAULT == c.kind || !Poll.live(c))
+        if (DEFAULT == c.kind || null == c.chan)
         {
-            return null; // multiple defaults, or an inert case: the full select says so or chooses the default
+            return null; // multiple defaults, or a null channel: the full select says so or chooses the default
         }
+        // Chan.never() needs no test of its own: its readiness word is always clear, so it surely blocks
         final boolean blocks = SEND == c.kind ? c.chan.sendSurelyBlocks() : c.chan.recvSurelyBlocks();
         return blocks ? dflt : null;
     }

@@ -184,6 +184,18 @@ class SelectTest
         t.interrupt();
         join(t);
         assertInstanceOf(CancellationException.class, failure.get());
+        final Chan<Integer> other = Chan.make();
+        final AtomicReference<Throwable> selectFailure = new AtomicReference<>();
+        final Thread s = TestSupport.startCatching(() -> Select.select(Select.recv(never, v -> taken.set("never")),
+            Select.recv(other, v -> taken.set("other"))), selectFailure);
+        await(() -> Thread.State.WAITING == s.getState(), "the select to wait");
+        other.send(1);
+        join(s);
+        assertNull(selectFailure.get());
+        assertEquals("other", taken.get());
+        final Chan<Integer> nil = (Chan<Integer>)never;
+        assertTrue(nil.recvSurelyBlocks() && nil.sendSurelyBlocks(), "after all that, and no poll to clear it, " +
+            "its readiness word is clear: a select with a default takes the default without a lock (Select.surelyDefault)");
     }
 
     @Test
