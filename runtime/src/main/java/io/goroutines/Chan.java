@@ -857,13 +857,18 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
      */
     private void refreshReadyLocked()
     {
-        final boolean closed = this.closed;
-        final int r = (closed || count > 0 || !sendq.isEmpty() ? RECV_READY : 0) |
-            (closed || count < buf.length || !recvq.isEmpty() ? SEND_READY : 0);
+        final int r = readyNowLocked();
         if (r != ready)
         {
             READY.setRelease(this, r);
         }
+    }
+
+    /** The bits {@link #ready} must have now: a side's bit when it would not wait; lock held. */
+    private int readyNowLocked()
+    {
+        return (closed || count > 0 || !sendq.isEmpty() ? RECV_READY : 0) |
+            (closed || count < buf.length || !recvq.isEmpty() ? SEND_READY : 0);
     }
 
     static IllegalStateException closedSend()
@@ -884,8 +889,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             (sendq.isEmpty() || count == buf.length || selectHead(sendq)) &&
             (!closed || (recvq.isEmpty() && sendq.isEmpty())) &&
             count >= 0 && count <= buf.length &&
-            (0 != (ready & RECV_READY) || (!closed && 0 == count && sendq.isEmpty())) &&
-            (0 != (ready & SEND_READY) || (!closed && count == buf.length && recvq.isEmpty()));
+            0 == (readyNowLocked() & ~ready); // a clear bit means that side would wait
     }
 
     private static boolean selectHead(final WaitQueue q)
