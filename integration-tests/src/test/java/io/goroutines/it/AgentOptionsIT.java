@@ -22,7 +22,7 @@ class AgentOptionsIT
 {
     private static final String[] OPTIONS = {
         "procs=N", "preempt=DURATION", "maxThreads=N", "stack=SIZE", "pinning=warn|off|fail", "panic=exit|log",
-        "deadlock=exit|warn|off", "debug=HOST:PORT", "trace=FILE", "include=GLOBS", "exclude=GLOBS", "verbose", "help"};
+        "deadlock=exit|warn|off", "inlining=runtime|jvm", "debug=HOST:PORT", "trace=FILE", "include=GLOBS", "exclude=GLOBS", "verbose", "help"};
 
     @ParameterizedTest
     @EnumSource(Java.class)

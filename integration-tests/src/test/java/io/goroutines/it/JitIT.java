@@ -1,6 +1,7 @@
 package io.goroutines.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.goroutines.it.apps.InliningApp;
 import io.goroutines.it.apps.JitApp;
 
 /**
@@ -17,6 +19,10 @@ import io.goroutines.it.apps.JitApp;
  * skipped. Rewritten methods with a try/finally ({@code Chan.send}, {@code Chan.recv},
  * {@code JitApp.exchange}) were, while the token-dropping code sat inside javac's self-covering range
  * at the start of a finally handler.
+ * <p>
+ * The agent's compiler directive ({@code inlining=runtime}, the runtime's {@code InliningDirective})
+ * must reach HotSpot on both JDKs, silently, and stay away when the user asked for none or steers
+ * inlining by hand.
  */
 class JitIT
 {
@@ -41,5 +47,53 @@ class JitIT
             .filter(l -> l.contains("COMPILE SKIPPED") && l.contains("io.goroutines."))
             .toList();
         assertEquals(List.of(), skipped, "rewritten methods C1 gave up on");
+    }
+
+    /** A pattern of the directive, as {@code Compiler.directives_print} lists it. */
+    private static final String OUT_OF_LINE = "-io/goroutines/Chan.sendSlow";
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldAddTheCompilerDirectiveSilentlyByDefault(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent().main(InliningApp.class).run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(result.stdout().startsWith(InliningApp.OUTCOME + "added\n"), result.describe());
+        assertTrue(printed(result).contains(OUT_OF_LINE), result.describe());
+        assertEquals("", result.stderr(), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldLeaveInliningToTheJvmWithInliningJvm(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent("inlining=jvm").main(InliningApp.class).run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(result.stdout().startsWith(InliningApp.OUTCOME + "off\n"), result.describe());
+        assertFalse(printed(result).contains("io/goroutines/"), result.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Java.class)
+    void shouldNotOverrideTheUsersCompileCommands(final Java java)
+    {
+        final ChildJvm.Result result = ChildJvm.of(java).agent()
+            .jvmArgs("-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,java.lang.String::length")
+            .main(InliningApp.class).run();
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertTrue(result.stdout().startsWith(InliningApp.OUTCOME +
+            "skipped: -XX:CompileCommand sets inlining (dontinline,java.lang.String::length)\n"), result.describe());
+        assertFalse(printed(result).contains("io/goroutines/"), result.describe());
+    }
+
+    /** What the JVM listed as its directives. */
+    private static String printed(final ChildJvm.Result result)
+    {
+        final int at = result.stdout().indexOf(InliningApp.PRINTED + "\n");
+        assertTrue(at >= 0, result.describe());
+        return result.stdout().substring(at);
     }
 }

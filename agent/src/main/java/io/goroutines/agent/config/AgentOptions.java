@@ -53,6 +53,9 @@ public final class AgentOptions
     /** Default of {@code deadlock}. */
     public static final String DEFAULT_DEADLOCK = "exit";
 
+    /** Default of {@code inlining}. */
+    public static final String DEFAULT_INLINING = "runtime";
+
     /** Environment variable that sets {@code procs} when the option is not given, as in Go. */
     public static final String ENV_GOMAXPROCS = "GOMAXPROCS";
 
@@ -123,6 +126,18 @@ public final class AgentOptions
             + " off is silent.",
         "Default: ${DEFAULT-VALUE}."})
     private DeadlockMode deadlock;
+
+    /** Option {@code inlining}: see its description. */
+    @Option(names = "--inlining", paramLabel = "runtime|jvm", defaultValue = DEFAULT_INLINING,
+        converter = OptionConverters.Inlining.class, description = {
+        "runtime adds a HotSpot compiler directive at start-up (jcmd PID Compiler.directives_print shows it)"
+            + " that keeps the runtime's slow paths (a channel operation that must wait or serve a waiting"
+            + " peer, the rewind after a park, spawning, waking a carrier) out of what the JIT inlines into"
+            + " goroutine bodies, so they compile smaller and sooner; jvm leaves inlining to the JVM. The"
+            + " directive is not added when the command line steers inlining itself (-XX:CompileCommand with"
+            + " inline or dontinline, -XX:CompileCommandFile, -XX:CompilerDirectivesFile), which it would override.",
+        "Default: ${DEFAULT-VALUE}."})
+    private InliningMode inlining;
 
     /** Option {@code debug}: see its description. */
     @Option(names = "--debug", paramLabel = "HOST:PORT", converter = OptionConverters.Debug.class, description = {
@@ -269,6 +284,7 @@ public final class AgentOptions
         options.pinning = new OptionConverters.Pinning().convert(DEFAULT_PINNING);
         options.panic = new OptionConverters.Panic().convert(DEFAULT_PANIC);
         options.deadlock = new OptionConverters.Deadlock().convert(DEFAULT_DEADLOCK);
+        options.inlining = new OptionConverters.Inlining().convert(DEFAULT_INLINING);
         return options;
     }
 
@@ -368,6 +384,7 @@ public final class AgentOptions
             ",pinning=" + OptionConverters.LowerCaseEnum.name(pinning) +
             ",panic=" + OptionConverters.LowerCaseEnum.name(panic) +
             ",deadlock=" + OptionConverters.LowerCaseEnum.name(deadlock) +
+            ",inlining=" + OptionConverters.LowerCaseEnum.name(inlining) +
             ",debug=" + (null == debug ? "off" : debug) +
             (debugRemote ? ",debugRemote=true" : "") +
             (null == dumpSignal ? "" : ",dumpSignal=" + dumpSignal) +
@@ -439,6 +456,14 @@ public final class AgentOptions
     public DeadlockMode deadlock()
     {
         return deadlock;
+    }
+
+    /**
+     * @return option {@code inlining}
+     */
+    public InliningMode inlining()
+    {
+        return inlining;
     }
 
     /**

@@ -297,6 +297,16 @@ public final class OptionConverters
         }
     }
 
+    /** Option {@code inlining}. */
+    public static final class Inlining extends LowerCaseEnum<InliningMode>
+    {
+        /** Picocli instantiates it. */
+        public Inlining()
+        {
+            super(InliningMode.class);
+        }
+    }
+
     /** Option {@code debug}. */
     public static final class Debug implements ITypeConverter<HostPort>, AcceptedForms
     {

@@ -94,8 +94,14 @@ public final class Bootstrap
             return attached ? CONTINUE : 0;
         }
         final int procs = options.resolveProcs(gomaxprocs, availableProcessors, log);
-        install(options, instrumentation, attached, log);
         final ClassLoader loader = Bootstrap.class.getClassLoader();
+        if (SchedulerLink.Targets.RUNTIME == runtime) // not with the stand-ins of tests
+        {
+            // first: its thread starts JMX, which takes a few tenths of a second, while the agent installs
+            SchedulerLink.configureMode(loader, SchedulerLink.INLINING_CLASS, "inlining",
+                OptionConverters.LowerCaseEnum.name(options.inlining()), log);
+        }
+        install(options, instrumentation, attached, log);
         SchedulerLink.configure(loader, runtime.sched(), procs, options.maxThreads(), options.stackBytes(),
             options.preemptNs(), log);
         SchedulerLink.configureMode(loader, runtime.pinning(), "pinning",

@@ -37,6 +37,9 @@ final class SchedulerLink
     /** The runtime's JMX MBean: static {@code configure(String on)}. */
     static final String MBEAN_CLASS = "io.goroutines.internal.diag.GoroutinesMBean";
 
+    /** The runtime's compiler directive: static {@code configure(String mode)}, {@code runtime|jvm}. */
+    static final String INLINING_CLASS = "io.goroutines.internal.jit.InliningDirective";
+
     /** The runtime's JFR events: static {@code configure(String on)}. */
     static final String JFR_CLASS = "io.goroutines.internal.diag.JfrEvents";
 

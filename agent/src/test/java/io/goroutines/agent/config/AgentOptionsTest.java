@@ -24,7 +24,7 @@ class AgentOptionsTest
     private static final Pattern NEXT_OPTION = Pattern.compile("\n(  \\S|\n)");
 
     private static final String[] ALL_OPTIONS = {
-        "procs", "preempt", "maxThreads", "stack", "pinning", "panic", "deadlock", "debug", "debugRemote", "dumpSignal", "trace",
+        "procs", "preempt", "maxThreads", "stack", "pinning", "panic", "deadlock", "inlining", "debug", "debugRemote", "dumpSignal", "trace",
         "include", "exclude", "verbose", "help"};
 
     @ParameterizedTest
@@ -41,6 +41,7 @@ class AgentOptionsTest
         assertEquals(PinningMode.WARN, options.pinning());
         assertEquals(PanicMode.EXIT, options.panic());
         assertEquals(DeadlockMode.EXIT, options.deadlock());
+        assertEquals(InliningMode.RUNTIME, options.inlining());
         assertNull(options.debug());
         assertNull(options.trace());
         assertTrue(options.include().isEmpty());
@@ -75,7 +76,7 @@ class AgentOptionsTest
     {
         final Path trace = dir.resolve("app.trace");
         final AgentOptions options = AgentOptions.parse("procs=3,preempt=500us,maxThreads=64,stack=512k," +
-            "pinning=fail,panic=log,deadlock=warn,debug=localhost:6060,trace=" + trace + "," +
+            "pinning=fail,panic=log,deadlock=warn,inlining=jvm,debug=localhost:6060,trace=" + trace + "," +
             "include=com.example.**;org.acme.Worker*,exclude=com.example.gen.*,verbose,forceSuspend");
 
         assertEquals(3, options.procs());
@@ -85,6 +86,7 @@ class AgentOptionsTest
         assertEquals(PinningMode.FAIL, options.pinning());
         assertEquals(PanicMode.LOG, options.panic());
         assertEquals(DeadlockMode.WARN, options.deadlock());
+        assertEquals(InliningMode.JVM, options.inlining());
         assertEquals(new HostPort("localhost", 6060), options.debug());
         assertEquals(trace, options.trace());
         assertEquals(List.of("com.example.**", "org.acme.Worker*"), options.include().globs());
@@ -160,6 +162,7 @@ class AgentOptionsTest
         "pinning=WARN|pinning|WARN|not one of the choices|warn, off, fail",
         "panic=ignore|panic|ignore|not one of the choices|exit, log",
         "deadlock=yes|deadlock|yes|not one of the choices|exit, warn, off",
+        "inlining=off|inlining|off|not one of the choices|runtime, jvm",
         "debug=6060|debug|6060|not HOST:PORT|localhost:6060",
         "debug=localhost:70000|debug|localhost:70000|above 65535|localhost:6060",
         "include=com.x.*;;y|include|com.x.*;;y|empty glob|separated by ';'",
@@ -280,8 +283,8 @@ class AgentOptionsTest
     void shouldDescribeOptionsInEffect() throws BadOptionException
     {
         assertEquals("procs=4,preempt=2s,maxThreads=10000,stack=1g,pinning=off,panic=exit,deadlock=off," +
-            "debug=[::1]:0,trace=off,include=(all),exclude=a.*,verbose=false",
-            AgentOptions.parse("preempt=2s,stack=1g,pinning=off,deadlock=off,debug=[::1]:0,exclude=a.*")
+            "inlining=jvm,debug=[::1]:0,trace=off,include=(all),exclude=a.*,verbose=false",
+            AgentOptions.parse("preempt=2s,stack=1g,pinning=off,deadlock=off,inlining=jvm,debug=[::1]:0,exclude=a.*")
                 .describe(4));
     }
 
