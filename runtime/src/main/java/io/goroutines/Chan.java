@@ -40,16 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * methods work from goroutines (parking without holding the carrier), from pinned goroutines and
  * from plain threads (blocking the thread).
  *
- * <p>{@link #send} and {@link #recv} are split into a fast path (an element buffered or taken with
- * no peer waiting, under the lock), which the JIT inlines into the goroutine body calling them, and
- * slow paths of their own: {@code sendSlow}/{@code recvSlow} (a peer to serve, a close, a wait) and
- * {@code resumeSend}/{@code resumeRecv} (the rewind after a park). Each takes and releases the lock
- * in one try/finally, so no frame is entered with the lock held. Inlined whole, a
- * channel operation makes goroutine bodies large, and each rare branch in it first taken after the
- * body was compiled throws the body away. The slow paths are kept out of line by the agent's
- * compiler directive ({@code InliningDirective}), which costs the buffered fast path nothing; they
- * are {@link Leaf} frames, so stack walks look through them as through {@code send} and {@code recv}.
- *
  * <p>A non-blocking operation ({@link #trySend}, {@link #tryRecv}, a select's lock-free pass) first
  * reads one word without the lock, Go's check before {@code chansend}/{@code chanrecv} with
  * {@code !block}: a bit per side, set by every step that makes the side ready before the step's
@@ -260,34 +250,13 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         final int how = LeafWaits.enter(g, SEND_TOKEN);
         if (G.SIG_RESUME == how)
         {
-            resumeSend(g);
+            final Sudog w = (Sudog)LeafWaits.resumed(g);
+            if (LeafWaits.parkUntilDone(g, w))
+            {
+                sent(w);
+            }
             return;
         }
-        // The fast path, inlined into the caller: room left and no receiver to serve. Read first
-        // without the lock (a stale answer costs a second locking at most), then under it.
-        if (count < buf.length && recvq.isEmpty())
-        {
-            lock.lock();
-            try
-            {
-                if (!closed && count < buf.length && recvq.isEmpty())
-                {
-                    bufferLocked(v);
-                    return;
-                }
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
-        sendSlow(g, how, v);
-    }
-
-    /** {@link #send}'s slow path: a closed channel, a receiver to serve, or no room, so the sender waits. */
-    @Leaf
-    private void sendSlow(final G g, final int how, final T v)
-    {
         final Sudog receiver;
         final Sudog w;
         lock.lock();
@@ -335,17 +304,6 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         }
         LeafWaits.block(w, lock, this);
         sent(w);
-    }
-
-    /** {@link #send} rewound after its park: done, or parks again. */
-    @Leaf
-    private static void resumeSend(final G g)
-    {
-        final Sudog w = (Sudog)LeafWaits.resumed(g);
-        if (LeafWaits.parkUntilDone(g, w))
-        {
-            sent(w);
-        }
     }
 
     /** After a sender's wait: it was served, or the channel was closed under it. */
@@ -415,37 +373,9 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         final int how = LeafWaits.enter(g, RECV_TOKEN);
         if (G.SIG_RESUME == how)
         {
-            return (T)resumeRecv(g);
+            final Sudog w = (Sudog)LeafWaits.resumed(g);
+            return LeafWaits.parkUntilDone(g, w) ? (T)received(w) : null;
         }
-        // The fast path, inlined into the caller: an element buffered and no sender to serve. Read
-        // first without the lock (a stale answer costs a second locking at most), then under it.
-        if (count > 0 && sendq.isEmpty())
-        {
-            lock.lock();
-            try
-            {
-                if (count > 0 && sendq.isEmpty())
-                {
-                    return (T)unbufferLocked();
-                }
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
-        return (T)recvSlow(g, how);
-    }
-
-    /**
-     * {@link #recv}'s slow path: a sender to serve, a closed channel, or nothing to take, so the
-     * receiver waits.
-     *
-     * @return the value received; null when closed, or when the goroutine unwinds to park
-     */
-    @Leaf
-    private Object recvSlow(final G g, final int how)
-    {
         final Sudog sender;
         final Object v;
         final Sudog w;
@@ -460,7 +390,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             }
             else if (count > 0)
             {
-                return unbufferLocked();
+                return (T)unbufferLocked();
             }
             else if (closed)
             {
@@ -482,7 +412,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         if (null != sender)
         {
             sender.wake();
-            return v;
+            return (T)v;
         }
         if (null != timer)
         {
@@ -490,7 +420,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
         }
         if (G.SIG_CALL == how)
         {
-            return LeafWaits.park(g, w, this) ? received(w) : null;
+            return LeafWaits.park(g, w, this) ? (T)received(w) : null;
         }
         try
         {
@@ -501,15 +431,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T>
             received(w); // gave up its place: the timer is no longer blocked on
             throw ex;
         }
-        return received(w);
-    }
-
-    /** {@link #recv} rewound after its park: the value (null when closed), or null as it parks again. */
-    @Leaf
-    private Object resumeRecv(final G g)
-    {
-        final Sudog w = (Sudog)LeafWaits.resumed(g);
-        return LeafWaits.parkUntilDone(g, w) ? received(w) : null;
+        return (T)received(w);
     }
 
     /** After a receiver's wait: its value, null when woken by close; a timer channel's timer is let go. */

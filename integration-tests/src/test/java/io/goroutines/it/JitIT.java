@@ -50,7 +50,7 @@ class JitIT
     }
 
     /** A pattern of the directive, as {@code Compiler.directives_print} lists it. */
-    private static final String OUT_OF_LINE = "-io/goroutines/Chan.sendSlow";
+    private static final String OUT_OF_LINE = "-io/goroutines/internal/sched/Sched.unpark";
 
     @ParameterizedTest
     @EnumSource(Java.class)

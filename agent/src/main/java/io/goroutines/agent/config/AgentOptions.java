@@ -131,8 +131,8 @@ public final class AgentOptions
     @Option(names = "--inlining", paramLabel = "runtime|jvm", defaultValue = DEFAULT_INLINING,
         converter = OptionConverters.Inlining.class, description = {
         "runtime adds a HotSpot compiler directive at start-up (jcmd PID Compiler.directives_print shows it)"
-            + " that keeps the runtime's slow paths (a channel operation that must wait or serve a waiting"
-            + " peer, the rewind after a park, spawning, waking a carrier) out of what the JIT inlines into"
+            + " that keeps the runtime's slow paths (a park and its rewind, waking a parked goroutine or a"
+            + " carrier, spawning) out of what the JIT inlines into"
             + " goroutine bodies, so they compile smaller and sooner; jvm leaves inlining to the JVM. The"
             + " directive is not added when the command line steers inlining itself (-XX:CompileCommand with"
             + " inline or dontinline, -XX:CompileCommandFile, -XX:CompilerDirectivesFile), which it would override.",

@@ -2,10 +2,11 @@ package io.goroutines.internal.diag;
 
 import io.goroutines.annotation.Goroutine;
 import io.goroutines.internal.sched.G;
-import io.goroutines.internal.sched.LeafMethods;
+import io.goroutines.internal.sched.Leaf;
 import io.goroutines.internal.stack.MethodRegistry;
 
 import java.lang.StackWalker.StackFrame;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
@@ -13,6 +14,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
@@ -115,7 +117,7 @@ public final class Pinning
 
     /** Class of the leaves: the walk starts at its first frame. */
     private static final String SUSPEND = "io.goroutines.internal.sched.Suspend";
-    /** How the hand-written leaves ({@link LeafMethods}) wait: its frames are the leaf's too. */
+    /** How the hand-written leaves ({@link Leaf}) wait: its frames are the leaf's too. */
     private static final String LEAF_WAITS = "io.goroutines.internal.sched.LeafWaits";
     /** Prefix of the runtime's own classes, which live outside the JDK whatever loads them. */
     private static final String RUNTIME = "io.goroutines.";
@@ -380,15 +382,34 @@ public final class Pinning
 
     /**
      * Whether {@code f} belongs to a leaf: {@code Suspend}, {@code LeafWaits}, or a hand-written
-     * leaf of the runtime ({@link LeafMethods}: {@code Chan.send}, {@code Chan.recv}, {@code Waiter.await},
-     * {@code WaitGroup.await}, {@code Select.select}, and the private methods they wait through).
+     * leaf of the runtime ({@link Leaf}: {@code Chan.send}, {@code Chan.recv}, {@code Waiter.await},
+     * {@code WaitGroup.await}, {@code Select.select}).
      */
     private static boolean isLeaf(final StackFrame f)
     {
         final String cls = f.getClassName();
         return SUSPEND.equals(cls) || LEAF_WAITS.equals(cls) ||
-            LeafMethods.isLeaf(f.getDeclaringClass(), f.getMethodName() + f.getDescriptor());
+            cls.startsWith(RUNTIME) && LEAVES.get(f.getDeclaringClass()).contains(f.getMethodName() + f.getDescriptor());
     }
+
+    /** A runtime class's hand-written leaves, as name and descriptor, found once per class. */
+    private static final ClassValue<Set<String>> LEAVES = new ClassValue<>()
+    {
+        @Override
+        protected Set<String> computeValue(final Class<?> type)
+        {
+            final Set<String> out = new HashSet<>();
+            for (final Method m : type.getDeclaredMethods())
+            {
+                if (m.isAnnotationPresent(Leaf.class))
+                {
+                    out.add(m.getName() + MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                        .toMethodDescriptorString());
+                }
+            }
+            return out;
+        }
+    };
 
     /**
      * A walk of a deep stack (a pin far below the frame that broke the chain) costs in proportion:

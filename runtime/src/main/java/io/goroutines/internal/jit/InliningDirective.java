@@ -20,14 +20,15 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  *
  * <h2>Why</h2>
  * C2 inlines a channel operation whole into the goroutine body that calls it: the lock, the hand-off
- * to a waiting peer, the park, the wake-up of another carrier, and the rewind after the park. The
- * body grows to tens of kilobytes of machine code, each C2 compile of it takes a few tenths of a
- * second, and each rare branch inlined from the runtime that is first taken after the compile (a
- * contended lock, a carrier to wake) sends the body back to the interpreter to be compiled again. On
- * a machine with few cores, a program that runs for a second spends it waiting for the JIT (JDK 17
- * most of all). Out of line, the slow paths are compiled once each, shared by every caller, and the
- * bodies stay small. The fast paths (a buffered element stored or taken with no peer waiting) stay
- * inline, so a loop over a buffered channel costs what it did.
+ * to a waiting peer, the wake-up of the peer (its run queue, another carrier to wake), the park and
+ * the rewind after it. The body grows to tens of kilobytes of machine code, each C2 compile of it
+ * takes a few tenths of a second, and each rare branch inlined from the runtime that is first taken
+ * after the compile sends the body back to the interpreter to be compiled again. On a machine with
+ * few cores, a program that runs for a second spends much of it waiting for the JIT (JDK 17 most of
+ * all). Out of line, the wake-up and the park are compiled once each, shared by every caller, and
+ * the bodies stay small; each costs a call, against the hundreds of nanoseconds of a park. The
+ * operation's locked part stays inline, and with it the fast paths (an element buffered or taken
+ * with no peer waiting), which cost what they did.
  *
  * <h2>How</h2>
  * The directive is added through the JVM's {@code DiagnosticCommand} MBean ({@code jcmd PID
@@ -52,10 +53,10 @@ public final class InliningDirective
      * descriptor). Each is a path taken only when an operation cannot finish at once, or rarely.
      */
     static final List<String> OUT_OF_LINE = List.of(
-        "io/goroutines/Chan.sendSlow", // a send that serves a receiver, finds the channel closed, or waits
-        "io/goroutines/Chan.recvSlow", // a receive that serves a sender, finds it closed, or waits
-        "io/goroutines/Chan.resumeSend", // a send rewound after its park
-        "io/goroutines/Chan.resumeRecv", // a receive rewound after its park
+        "io/goroutines/internal/sched/Sched.unpark", // a parked goroutine made runnable, a carrier woken for it
+        "io/goroutines/internal/sched/LeafWaits.park", // a channel operation or wait that parks its goroutine
+        "io/goroutines/internal/sched/LeafWaits.parkUntilDone", // its rewind after the park
+        "io/goroutines/internal/sched/LeafWaits.block", // the same wait on a plain thread or a pinned goroutine
         "io/goroutines/internal/sched/Sched.spawn", // a new goroutine, queued
         "io/goroutines/internal/sched/Sched.startm", // a carrier woken or started for an idle P
         "io/goroutines/internal/sched/RunQueue.putSlow", // a full run queue spilling half to the global queue

@@ -203,8 +203,8 @@ public final class Goroutines
     }
 
     /**
-     * Frames of a stack trace as a dump prints them, the runtime's internals (a leaf's private
-     * helpers among them: {@link LeafMethods}) and the carrier's bottom left out.
+     * Frames of a stack trace as a dump prints them, the runtime's internals and the carrier's
+     * bottom left out.
      */
     public static List<String> frames(final StackTraceElement[] trace, final int skip)
     {
@@ -212,7 +212,7 @@ public final class Goroutines
         for (int i = Math.max(0, skip); i < trace.length; i++)
         {
             final StackTraceElement e = trace[i];
-            if (!hidden(e.getClassName()) && !LeafMethods.isHelper(e.getClassName(), e.getMethodName()))
+            if (!hidden(e.getClassName()))
             {
                 out.add(Panics.frame(e));
             }

@@ -13,10 +13,6 @@ import java.lang.annotation.Target;
  * in it costs one frame less to unwind and to rewind. Stack walks ({@code Pinning}) look through its
  * frames as through the leaves'.
  *
- * <p>Also on the private methods such a leaf waits through ({@code Chan}'s slow paths, kept out of
- * line for the JIT): they are not suspendable, so the agent ignores the mark there, and stack walks
- * count their frames as the leaf's.
- *
  * <p>Only for the runtime's own classes ({@code io.goroutines}); elsewhere the agent ignores it.
  */
 @Retention(RetentionPolicy.RUNTIME)
