@@ -94,14 +94,8 @@ public final class Bootstrap
             return attached ? CONTINUE : 0;
         }
         final int procs = options.resolveProcs(gomaxprocs, availableProcessors, log);
-        final ClassLoader loader = Bootstrap.class.getClassLoader();
-        if (SchedulerLink.Targets.RUNTIME == runtime) // not with the stand-ins of tests
-        {
-            // first: its thread starts JMX, which takes a few tenths of a second, while the agent installs
-            SchedulerLink.configureMode(loader, SchedulerLink.INLINING_CLASS, "inlining",
-                OptionConverters.LowerCaseEnum.name(options.inlining()), log);
-        }
         install(options, instrumentation, attached, log);
+        final ClassLoader loader = Bootstrap.class.getClassLoader();
         SchedulerLink.configure(loader, runtime.sched(), procs, options.maxThreads(), options.stackBytes(),
             options.preemptNs(), log);
         SchedulerLink.configureMode(loader, runtime.pinning(), "pinning",
@@ -119,7 +113,9 @@ public final class Bootstrap
         }
         if (SchedulerLink.Targets.RUNTIME == runtime) // not with the stand-ins of tests
         {
-            // both load their JDK parts (JMX, JFR) on a daemon thread of their own: main is not delayed
+            // all three load their JDK parts (JMX, JFR) on a daemon thread of their own: main is not delayed
+            SchedulerLink.configureMode(loader, SchedulerLink.INLINING_CLASS, "inlining",
+                OptionConverters.LowerCaseEnum.name(options.inlining()), log);
             SchedulerLink.configureMode(loader, SchedulerLink.MBEAN_CLASS, "jmx", "on", log);
             SchedulerLink.configureMode(loader, SchedulerLink.JFR_CLASS, "jfr", "on", log);
         }
