@@ -38,7 +38,12 @@ public final class TypeHierarchy
     private final Map<String, ClassInfo> cache = new ConcurrentHashMap<>();
     /** Classes being defined right now, known from their bytes rather than from resources. */
     private final Map<String, ClassInfo> overlay = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> suspendable = new ConcurrentHashMap<>();
+    /**
+     * Answers of {@link #isSuspendable}, by owner and then by method ({@code name + desc}): two levels,
+     * so that {@link #define} forgets one owner's answers at once (a scan of one flat map per class
+     * defined made loading n classes cost n times the map: seconds for a few thousand classes).
+     */
+    private final Map<String, Map<String, Boolean>> suspendable = new ConcurrentHashMap<>();
 
     private TypeHierarchy(final ClassLoader loader)
     {
@@ -107,7 +112,7 @@ public final class TypeHierarchy
     {
         overlay.put(info.name(), info);
         cache.put(info.name(), info);
-        suspendable.keySet().removeIf(k -> k.startsWith(info.name() + '.'));
+        suspendable.remove(info.name());
     }
 
     /** Facts about {@code name}, or null when its class file cannot be found. */
@@ -288,14 +293,15 @@ public final class TypeHierarchy
         {
             return false;
         }
-        final String key = owner + '.' + name + desc;
-        final Boolean known = suspendable.get(key);
+        final String method = name + desc;
+        final Map<String, Boolean> answers = suspendable.computeIfAbsent(owner, k -> new ConcurrentHashMap<>());
+        final Boolean known = answers.get(method);
         if (null != known)
         {
             return known;
         }
-        final boolean answer = declaresGoroutine(owner, name + desc, 0);
-        suspendable.put(key, answer);
+        final boolean answer = declaresGoroutine(owner, method, 0);
+        answers.put(method, answer);
         return answer;
     }
 
