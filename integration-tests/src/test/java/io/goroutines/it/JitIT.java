@@ -21,8 +21,8 @@ import io.goroutines.it.apps.JitApp;
  * at the start of a finally handler.
  * <p>
  * The agent's compiler directive ({@code inlining=runtime}, the runtime's {@code InliningDirective})
- * must reach HotSpot on both JDKs, silently, and stay away when the user asked for none or steers
- * inlining by hand.
+ * must reach HotSpot on both JDKs, silently, by the direct route the agent opens (outcome {@code added},
+ * not {@code added through JMX}), and stay away when the user asked for none or steers inlining by hand.
  */
 class JitIT
 {
@@ -51,6 +51,8 @@ class JitIT
 
     /** A pattern of the directive, as {@code Compiler.directives_print} lists it. */
     private static final String OUT_OF_LINE = "-io/goroutines/internal/sched/Sched.unpark";
+    /** The agent's classes, which C2 leaves to C1, as {@code Compiler.directives_print} lists them. */
+    private static final String C2_EXCLUDED = "io/goroutines/agent/*.*";
 
     @ParameterizedTest
     @EnumSource(Java.class)
@@ -61,6 +63,7 @@ class JitIT
         assertEquals(0, result.exitCode(), result.describe());
         assertTrue(result.stdout().startsWith(InliningApp.OUTCOME + "added\n"), result.describe());
         assertTrue(printed(result).contains(OUT_OF_LINE), result.describe());
+        assertTrue(printed(result).contains(C2_EXCLUDED), result.describe());
         assertEquals("", result.stderr(), result.describe());
     }
 

@@ -133,7 +133,8 @@ public final class AgentOptions
         "runtime adds a HotSpot compiler directive at start-up (jcmd PID Compiler.directives_print shows it)"
             + " that keeps the runtime's slow paths (a park and its rewind, waking a parked goroutine or a"
             + " carrier, spawning) out of what the JIT inlines into"
-            + " goroutine bodies, so they compile smaller and sooner; jvm leaves inlining to the JVM. The"
+            + " goroutine bodies, so they compile smaller and sooner, and leaves the agent's own classes to C1,"
+            + " so that C2 compiles the program's hot methods first; jvm leaves both to the JVM. The"
             + " directive is not added when the command line steers inlining itself (-XX:CompileCommand with"
             + " inline or dontinline, -XX:CompileCommandFile, -XX:CompilerDirectivesFile), which it would override.",
         "Default: ${DEFAULT-VALUE}."})

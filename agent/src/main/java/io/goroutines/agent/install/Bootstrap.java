@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import io.goroutines.agent.config.AgentOptions;
 import io.goroutines.agent.config.AgentVersion;
 import io.goroutines.agent.config.BadOptionException;
+import io.goroutines.agent.config.InliningMode;
 import io.goroutines.agent.config.OptionConverters;
 import io.goroutines.agent.config.PinningMode;
 import io.goroutines.agent.transform.GoroutineTransformer;
@@ -114,6 +115,10 @@ public final class Bootstrap
         if (SchedulerLink.Targets.RUNTIME == runtime) // not with the stand-ins of tests
         {
             // all three load their JDK parts (JMX, JFR) on a daemon thread of their own: main is not delayed
+            if (InliningMode.RUNTIME == options.inlining() && null != instrumentation)
+            {
+                JdkAccess.openDiagnosticCommands(instrumentation, Bootstrap.class.getModule());
+            }
             SchedulerLink.configureMode(loader, SchedulerLink.INLINING_CLASS, "inlining",
                 OptionConverters.LowerCaseEnum.name(options.inlining()), log);
             SchedulerLink.configureMode(loader, SchedulerLink.MBEAN_CLASS, "jmx", "on", log);

@@ -1,9 +1,12 @@
 package io.goroutines.internal.jit;
 
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +19,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 /**
  * Keeps the runtime's slow paths out of the JIT's inlining: a HotSpot compiler directive (JEP 165),
  * added once at start-up, tells C1 and C2 never to inline the methods of {@link #OUT_OF_LINE} into
- * whatever they compile.
+ * whatever they compile (and keeps C2 off the agent's transform, below).
  *
  * <h2>Why</h2>
  * C2 inlines a channel operation whole into the goroutine body that calls it: the lock, the hand-off
@@ -30,12 +33,23 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * operation's locked part stays inline, and with it the fast paths (an element buffered or taken
  * with no peer waiting), which cost what they did.
  *
+ * <p>The directive also keeps C2 off the agent's own classes ({@link #C2_EXCLUDED}): its transform
+ * (ASM reading, analysing and writing class files) is hot while the program's classes load, which
+ * on a small machine is when the program's own hot loops want the JIT. C2 compiled the analysis's
+ * biggest methods there for 0.1-0.2 s each, on the one C2 thread a two-core machine has, while the
+ * program's methods waited in the queue, interpreted or in C1's profiling code. C1's code for the
+ * transform is slower, which a program that loads thousands of classes pays in start-up time (the
+ * README has the figures).
+ *
  * <h2>How</h2>
- * The directive is added through the JVM's {@code DiagnosticCommand} MBean ({@code jcmd PID
- * Compiler.directives_add}), which needs the platform MBean server: starting it takes 0.2-0.3 s,
- * so {@link #configure} does it on a daemon thread and {@code main} is not delayed. Compiles that
- * start before the directive is in place inline as before; the directive applies to every compile
- * after. {@code jcmd PID Compiler.directives_print} shows it.
+ * The directive is added with the JVM's diagnostic command {@code Compiler.directives_add} (as
+ * {@code jcmd PID Compiler.directives_add} would), on a daemon thread, so that {@code main} is not
+ * delayed. Where the agent opened the command's implementation to the runtime, the command runs
+ * directly ({@link DiagnosticCommands}) and the directive is in place a few tens of milliseconds
+ * after start-up; otherwise it goes through the {@code DiagnosticCommand} MBean, which needs the
+ * platform MBean server, whose start takes 0.2-0.3 s. Compiles that start before the directive is in
+ * place inline as before; the directive applies to every compile after. {@code jcmd PID
+ * Compiler.directives_print} shows it.
  *
  * <h2>When not</h2>
  * <ul>
@@ -64,8 +78,13 @@ public final class InliningDirective
 
     /** The diagnostic command MBean of HotSpot. */
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
-    /** What {@code Compiler.directives_add} answers when it took one directive. */
-    private static final String ADDED = "1 compiler directives added";
+    /**
+     * The agent's own classes (its transform and the ASM inside it), as a HotSpot method pattern: C1
+     * compiles them, C2 never does.
+     */
+    static final String C2_EXCLUDED = "io/goroutines/agent/*.*";
+    /** What {@code Compiler.directives_add} answers when it took both directives of {@link #json()}. */
+    private static final String ADDED = "2 compiler directives added";
 
     /** Counted down once {@link #outcome} is known. */
     private static final CountDownLatch DONE = new CountDownLatch(1);
@@ -97,7 +116,8 @@ public final class InliningDirective
      * What became of the directive, once known.
      *
      * @param timeoutMs how long to wait for the start-up thread
-     * @return {@code added}; {@code off} (option {@code inlining=jvm}); {@code skipped: <why>};
+     * @return {@code added}; {@code added through JMX} (the platform MBean server's route, where the
+     *         direct one is not open); {@code off} (option {@code inlining=jvm}); {@code skipped: <why>};
      *         {@code failed: <why>}; or {@code not configured} when nothing happened in time
      * @throws InterruptedException when interrupted while waiting
      */
@@ -110,7 +130,8 @@ public final class InliningDirective
     /** The directive, in HotSpot's JSON. */
     static String json()
     {
-        final StringBuilder sb = new StringBuilder("[{ match: \"*.*\", inline: [");
+        final StringBuilder sb = new StringBuilder("[{ match: \"").append(C2_EXCLUDED)
+            .append("\", c2: { Exclude: true } },\n { match: \"*.*\", inline: [");
         for (int i = 0; i < OUT_OF_LINE.size(); i++)
         {
             sb.append(0 == i ? "" : ", ").append("\"-").append(OUT_OF_LINE.get(i)).append('"');
@@ -151,7 +172,7 @@ public final class InliningDirective
         {
             final HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             final String why = null == hotspot ? "not a HotSpot JVM" : steering(name -> option(hotspot, name));
-            done(null == why ? add(json()) : "skipped: " + why);
+            done(null == why ? add(json(), DiagnosticCommands.open()) : "skipped: " + why);
         }
         catch (final Exception | LinkageError ex)
         {
@@ -172,22 +193,66 @@ public final class InliningDirective
         }
     }
 
-    /** Adds the directive from a temporary file (the command reads only files), then deletes it. */
-    static String add(final String directive) throws Exception
+    /**
+     * Adds the directive from a temporary file (the command reads only files), then deletes it.
+     *
+     * @param directive the directive, in HotSpot's JSON
+     * @param direct    the direct route to the command, or null for the platform MBean server's
+     * @return {@code added} or {@code added through JMX}, else {@code failed: <what the JVM said>}
+     * @throws Exception when the command cannot be run at all
+     */
+    static String add(final String directive, final DiagnosticCommands direct) throws Exception
     {
-        final Path file = Files.createTempFile("goroutines-inlining", ".json");
+        final Path file = newFile(directive.getBytes(StandardCharsets.UTF_8));
         try
         {
-            Files.write(file, directive.getBytes(StandardCharsets.UTF_8));
-            final Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName(DIAGNOSTIC_COMMAND), "compilerDirectivesAdd",
-                new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
-            final String text = String.valueOf(answer).trim();
-            return text.startsWith(ADDED) ? "added" : "failed: " + text.replace('\n', ' ');
+            final String text;
+            if (null != direct)
+            {
+                text = direct.execute("Compiler.directives_add \"" + file + '"').trim();
+            }
+            else
+            {
+                text = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName(DIAGNOSTIC_COMMAND), "compilerDirectivesAdd",
+                    new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()})).trim();
+            }
+            if (!text.startsWith(ADDED))
+            {
+                return "failed: " + text.replace('\n', ' ');
+            }
+            return null != direct ? "added" : "added through JMX";
         }
         finally
         {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * Writes a new file in the temporary directory. Not {@code Files.createTempFile}: its random names
+     * come from {@code SecureRandom}, whose seeding took 30-50 ms at start-up; the process id and the
+     * clock make a name that no other process uses, and {@code CREATE_NEW} makes sure of it.
+     */
+    private static Path newFile(final byte[] content) throws IOException
+    {
+        final Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        final long pid = ProcessHandle.current().pid();
+        for (int attempt = 0; ; attempt++)
+        {
+            final Path file = dir.resolve("goroutines-inlining-" + pid + "-" + System.nanoTime() + ".json");
+            try
+            {
+                Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return file;
+            }
+            catch (final FileAlreadyExistsException ex)
+            {
+                if (attempt >= 10)
+                {
+                    throw ex;
+                }
+            }
         }
     }
 
