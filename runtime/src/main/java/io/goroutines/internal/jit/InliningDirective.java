@@ -1,7 +1,7 @@
 package io.goroutines.internal.jit;
 
-import java.lang.management.ManagementFactory;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -38,8 +38,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * on a small machine is when the program's own hot loops want the JIT. C2 compiled the analysis's
  * biggest methods there for 0.1-0.2 s each, on the one C2 thread a two-core machine has, while the
  * program's methods waited in the queue, interpreted or in C1's profiling code. C1's code for the
- * transform is slower, which a program that loads thousands of classes pays in start-up time (the
- * README has the figures).
+ * transform is slower in principle, but loading 4,524 classes through the agent took no longer with
+ * this entry than without it (the README has the figures).
  *
  * <h2>How</h2>
  * The directive is added with the JVM's diagnostic command {@code Compiler.directives_add} (as
