@@ -29,35 +29,26 @@ final class JdkAccess
     }
 
     /**
-     * Opens {@link #PACKAGE} to {@code to}.
+     * Opens {@link #PACKAGE} to {@code to}, when the JVM has it and lets the agent; else does nothing.
      *
      * @param instrumentation the agent's instrumentation
      * @param to              the module to open it to (the agent's and runtime's)
-     * @return whether the package is open to {@code to} now
      */
-    static boolean openDiagnosticCommands(final Instrumentation instrumentation, final Module to)
+    static void openDiagnosticCommands(final Instrumentation instrumentation, final Module to)
     {
         final Module module = ModuleLayer.boot().findModule(MODULE).orElse(null);
-        if (null == module || !module.getPackages().contains(PACKAGE))
+        if (null == module || !module.getPackages().contains(PACKAGE) || module.isOpen(PACKAGE, to) ||
+            !instrumentation.isModifiableModule(module))
         {
-            return false;
-        }
-        if (module.isOpen(PACKAGE, to))
-        {
-            return true;
+            return;
         }
         try
         {
-            if (instrumentation.isModifiableModule(module))
-            {
-                instrumentation.redefineModule(module, Set.of(), Map.of(), Map.of(PACKAGE, Set.of(to)), Set.of(),
-                    Map.of());
-            }
+            instrumentation.redefineModule(module, Set.of(), Map.of(), Map.of(PACKAGE, Set.of(to)), Set.of(), Map.of());
         }
         catch (final RuntimeException ex)
         {
-            return false;
+            // refused: the runtime finds the package closed and takes the public route
         }
-        return module.isOpen(PACKAGE, to);
     }
 }

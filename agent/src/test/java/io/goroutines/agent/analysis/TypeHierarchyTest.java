@@ -1,5 +1,6 @@
 package io.goroutines.agent.analysis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,7 +92,7 @@ class TypeHierarchyTest
         }
         for (int i = 0; i < n; i++)
         {
-            assertTrue(h.isSuspendable("t/C" + i, "m", "()V") == (0 == i % 2), "t/C" + i);
+            assertEquals(0 == i % 2, h.isSuspendable("t/C" + i, "m", "()V"), "t/C" + i);
         }
     }
 }
