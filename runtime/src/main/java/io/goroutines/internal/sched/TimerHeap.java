@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One P's timers (Go's {@code p.timers}): a binary min-heap of deadlines in {@code System.nanoTime()}
+ * One P's timers (Go's {@code p.timers}): a 4-ary min-heap of deadlines in {@code System.nanoTime()}
  * terms, under its own lock, so that any thread can add or cancel a timer on any P.
  *
  * <p>The heap is run ({@link #runDue}) by the carrier holding the P at each schedule, by a spinning
@@ -14,14 +14,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #nextWhen} is the earliest deadline, readable without the lock, so that a schedule costs a
  * volatile read when no timer is due (and no clock read at all when the heap is empty).
  *
- * <p>Chosen over Agrona's timer wheel: a wheel wins when many timers share a period and tick
- * resolution; goroutine timers are mostly one-off sleeps and timeouts of any length, which the
- * heap serves in O(log n) with exact deadlines and O(log n) cancellation (each timer knows its
- * index), and no ticking while idle.
+ * <p>Layout, as Go's since 1.23: four children per node (half the depth of a binary heap, and the
+ * four children's deadlines share a cache line), and the deadlines in an array of their own next to
+ * the timers', so that sifting compares longs in one array instead of loading each timer object.
+ * Against the binary heap of timer objects before, {@code TimerBench} (10,000 pending timers, per
+ * timer, JDK 17, three alternating runs): set and expire 215-259 -> 136-148 ns, set and cancel
+ * 100-114 -> 60-75 ns.
  *
- * <p>Invariants (under the lock): {@code heap[i].index == i} and {@code heap[i].heap == this} for
- * every {@code i < size}; no timer is due before its parent; {@code nextWhen} is
- * {@code heap[0].deadlineNs}, or {@link #NONE} when empty.
+ * <p>Chosen over Agrona's {@code DeadlineTimerWheel}, which is cheaper per timer in the same
+ * benchmark (71 ns set and expire, 71 set and cancel, one run) but cannot serve the scheduler: it has
+ * no earliest-deadline query, which every schedule and every idle carrier needs (an idle carrier
+ * would wake at every tick while any timer is pending, however far away), and it fires up to a
+ * tick late (1 ms ticks: a 100 us sleep could take a millisecond), where Go's timers are exact.
+ * Set, expire and cancel are each O(log n), a cancel by the index each timer keeps.
+ *
+ * <p>Invariants (under the lock): {@code heap[i].index == i}, {@code heap[i].heap == this} and
+ * {@code whens[i] == heap[i].deadlineNs} for every {@code i < size}; no deadline is earlier than
+ * its parent's ({@code (i - 1) / 4}); {@code nextWhen} is {@code whens[0]}, or {@link #NONE} when
+ * empty.
  */
 final class TimerHeap
 {
@@ -30,6 +40,8 @@ final class TimerHeap
 
     /** The heap. Guarded by this. */
     private Timers.Timer[] heap = new Timers.Timer[8];
+    /** {@code whens[i]} is {@code heap[i].deadlineNs}. Guarded by this. */
+    private long[] whens = new long[8];
     /** Timers in the heap. Guarded by this. */
     private int size;
     /** Earliest deadline, or NONE; written under the lock. */
@@ -65,12 +77,12 @@ final class TimerHeap
         if (size == heap.length)
         {
             heap = Arrays.copyOf(heap, size * 2);
+            whens = Arrays.copyOf(whens, size * 2);
         }
-        timer.index = size;
         timer.heap = this;
-        heap[size++] = timer;
-        siftUp(timer.index);
-        nextWhen = heap[0].deadlineNs;
+        final int i = size++;
+        siftUp(i, timer, timer.deadlineNs);
+        nextWhen = whens[0];
         return 0 == timer.index;
     }
 
@@ -109,7 +121,7 @@ final class TimerHeap
                 final Timers.Timer t;
                 synchronized (this)
                 {
-                    if (0 == size || heap[0].deadlineNs - nowNs > 0)
+                    if (0 == size || whens[0] - nowNs > 0)
                     {
                         return fired;
                     }
@@ -160,73 +172,87 @@ final class TimerHeap
             removed.heap = null;
         }
         final int last = --size;
+        final Timers.Timer moved = heap[last];
+        final long movedWhen = whens[last];
+        heap[last] = null;
         if (i != last)
         {
-            final Timers.Timer moved = heap[last];
-            heap[i] = moved;
-            moved.index = i;
-            heap[last] = null;
-            siftDown(i);
-            if (heap[i] == moved)
+            // the last timer fills the hole: down if it is later than the hole's children, else up
+            if (i > 0 && movedWhen - whens[(i - 1) >>> 2] < 0)
             {
-                siftUp(i);
+                siftUp(i, moved, movedWhen);
+            }
+            else
+            {
+                siftDown(i, moved, movedWhen);
             }
         }
-        else
-        {
-            heap[last] = null;
-        }
-        nextWhen = 0 == size ? NONE : heap[0].deadlineNs;
+        nextWhen = 0 == size ? NONE : whens[0];
     }
 
-    private void siftUp(final int start)
+    /** Puts {@code t}, due at {@code when}, at {@code i} or above it. Caller holds the lock. */
+    private void siftUp(final int start, final Timers.Timer t, final long when)
     {
         final Timers.Timer[] heap = this.heap;
+        final long[] whens = this.whens;
         int i = start;
-        final Timers.Timer t = heap[i];
         while (i > 0)
         {
-            final int parent = (i - 1) >>> 1;
-            final Timers.Timer p = heap[parent];
-            if (p.deadlineNs - t.deadlineNs <= 0)
+            final int parent = (i - 1) >>> 2;
+            final long parentWhen = whens[parent];
+            if (parentWhen - when <= 0)
             {
                 break;
             }
+            final Timers.Timer p = heap[parent];
             heap[i] = p;
+            whens[i] = parentWhen;
             p.index = i;
             i = parent;
         }
         heap[i] = t;
+        whens[i] = when;
         t.index = i;
     }
 
-    private void siftDown(final int start)
+    /** Puts {@code t}, due at {@code when}, at {@code i} or below it. Caller holds the lock. */
+    private void siftDown(final int start, final Timers.Timer t, final long when)
     {
         final Timers.Timer[] heap = this.heap;
+        final long[] whens = this.whens;
         final int size = this.size;
         int i = start;
-        final Timers.Timer t = heap[i];
         for (;;)
         {
-            int child = 2 * i + 1;
-            if (child >= size)
+            final int first = 4 * i + 1;
+            if (first >= size)
             {
                 break;
             }
-            if (child + 1 < size && heap[child + 1].deadlineNs - heap[child].deadlineNs < 0)
+            int child = first;
+            long childWhen = whens[first];
+            final int end = Math.min(first + 4, size);
+            for (int c = first + 1; c < end; c++)
             {
-                child++;
+                final long w = whens[c];
+                if (w - childWhen < 0)
+                {
+                    child = c;
+                    childWhen = w;
+                }
+            }
+            if (when - childWhen <= 0)
+            {
+                break;
             }
             final Timers.Timer c = heap[child];
-            if (t.deadlineNs - c.deadlineNs <= 0)
-            {
-                break;
-            }
             heap[i] = c;
+            whens[i] = childWhen;
             c.index = i;
             i = child;
         }
         heap[i] = t;
+        whens[i] = when;
         t.index = i;
     }
 }

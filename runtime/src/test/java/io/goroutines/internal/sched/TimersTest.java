@@ -21,23 +21,24 @@ class TimersTest
     void shouldFireInDeadlineOrderAndNeverCancelled()
     {
         final int before = Timers.pending();
-        final long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         final ConcurrentLinkedQueue<Integer> fired = new ConcurrentLinkedQueue<>();
         final List<Timers.Timer> timers = new ArrayList<>();
         final int n = 200;
         final List<Integer> order = new ArrayList<>();
+        final List<Runnable> actions = new ArrayList<>();
         for (int i = 0; i < n; i++)
         {
+            final int k = i;
             order.add(i);
-        }
-        java.util.Collections.shuffle(order, new java.util.Random(7));
-        for (final int k : order)
-        {
+            actions.add(() -> fired.add(k)); // linked before the clock starts: cold, that takes milliseconds
             timers.add(null);
         }
+        java.util.Collections.shuffle(order, new java.util.Random(7));
+        // far enough ahead that every timer is still pending when the cancels below run, on a cold JVM too
+        final long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         for (final int k : order)
         {
-            timers.set(k, Timers.schedule(base + k * 10_000L, () -> fired.add(k)));
+            timers.set(k, Timers.schedule(base + k * 10_000L, actions.get(k)));
         }
         int cancelled = 0;
         for (int k = 0; k < n; k += 3)
