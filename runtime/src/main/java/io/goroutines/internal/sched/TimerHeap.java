@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * volatile read when no timer is due (and no clock read at all when the heap is empty).
  *
  * <p>Layout, as Go's since 1.23: four children per node (half the depth of a binary heap, and the
- * four children's deadlines are 32 contiguous bytes), and the deadlines in an array of their own next to
- * the timers', so that sifting compares longs in one array instead of loading each timer object.
+ * four children's deadlines are 32 contiguous bytes), and the deadlines in an array of their own
+ * next to the timers', so that sifting compares longs in one array instead of loading each timer.
  * Against the binary heap of timer objects before, {@code TimerBench} (10,000 pending timers, per
  * timer, JDK 17, three alternating runs): set and expire 215-259 -> 136-148 ns, set and cancel
  * 100-114 -> 60-75 ns.

@@ -84,7 +84,8 @@ class TimerHeapTest
                 final Timers.Timer t = new Timers.Timer(deadline, null, () -> fired.add(self[0]));
                 self[0] = t;
                 final boolean earliest = heap.add(t);
-                assertEquals(pending.stream().allMatch(p -> deadline - p.deadlineNs < 0), earliest, "add: earliest");
+                final boolean expected = pending.stream().allMatch(p -> deadline - p.deadlineNs < 0);
+                assertEquals(expected, earliest, "add answers whether it is now the earliest");
                 pending.add(t);
                 all.add(t);
             }
